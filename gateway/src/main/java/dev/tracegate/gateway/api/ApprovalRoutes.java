@@ -103,11 +103,14 @@ final class ApprovalRoutes {
         }
         String id = ctx.pathParam("id");
         try {
+            // The sign-in, not only who: an earlier vote counts at the deciding one only while its sign-in stands, and
+            // an approval or a denial through a key the requester created, or on a command run with a key the
+            // decider created, is the requester's side deciding.
+            SignIn signIn = ctx.attribute(ApiServer.SIGN_IN);
             if (approve) {
-                // The sign-in, not only who: an earlier vote counts at the deciding one only while its sign-in stands.
-                approvals.approve(id, (SignIn) ctx.attribute(ApiServer.SIGN_IN), reason, grant(body));
+                approvals.approve(id, signIn, reason, grant(body));
             } else {
-                approvals.deny(id, caller, reason);
+                approvals.deny(id, signIn, reason);
             }
         } catch (ApprovalException e) {
             throw new ApiException(status(e.kind()), e.getMessage());

@@ -192,6 +192,7 @@ public final class ApprovalService implements AutoCloseable {
         detail.put("min_approvals", spec.minApprovals());
         spec.breakGlassGroups().forEach(detail.putArray("break_glass_groups")::add);
         detail.put("expires_at", pending.expiresAt().toString());
+        putKey(detail, "requester_key", request.requesterKey());
         EvidenceEvent requested = event(now, EventType.APPROVAL_REQUESTED, request.requester(), request, detail);
         boolean recorded = false;
         try (StoreTransaction tx = stored.begin()) {
@@ -336,7 +337,8 @@ public final class ApprovalService implements AutoCloseable {
             boolean breakGlass = !enough && breakGlassMember;
             stored.addVote(tx, id, vote, grant);
             if (!enough && !breakGlass) {
-                recordDurably(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null));
+                recordDurably(signedInWith(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null),
+                        signIn));
                 recorded = new Recorded(pending, now, approver, "vote");
                 tx.commit();
                 addVoteHere(id, vote, approverKey, grant);
@@ -346,7 +348,8 @@ public final class ApprovalService implements AutoCloseable {
             if (!stored.end(tx, pending, ApprovalOutcome.APPROVED, now, approver, reason, breakGlass, created)) {
                 throw alreadyDecided(id);
             }
-            recordDurably(decided(pending, now, approver, "approved", reason, votes, standing.lapsed(), breakGlass, created));
+            recordDurably(signedInWith(decided(pending, now, approver, "approved", reason, votes, standing.lapsed(), breakGlass,
+                    created), signIn));
             recorded = new Recorded(pending, now, approver, "approved");
             stored.announce(tx, id);
             tx.commit();
@@ -391,6 +394,19 @@ public final class ApprovalService implements AutoCloseable {
 
     /** One eligible approver's no, which ends the wait. The requester cannot deny (nor approve) their own command. */
     public void deny(String id, Identity approver, String reason) throws ApprovalException {
+        deny(id, vouchedFor(approver), reason);
+    }
+
+    /**
+     * As {@link #deny(String, Identity, String)}, with the sign-in the approver denies with, asked
+     * what an approval is asked: not the requester, nor through a key the requester created or
+     * holds the creator of ({@link #requireNotTheRequestersKey}), and a sign-in that still stands.
+     * A denial keeps a command from running, but it is a decision in the evidence all the same:
+     * until 2026-12-07 the requester could deny their own command with a key they created, and the
+     * evidence named the key's account as the one who said no, not the requester who held it.
+     */
+    public void deny(String id, SignIn signIn, String reason) throws ApprovalException {
+        Identity approver = signIn.identity();
         Ended ended;
         Recorded recorded = null;
         try (StoreTransaction tx = stored.begin()) {
@@ -399,13 +415,15 @@ public final class ApprovalService implements AutoCloseable {
             Instant now = open.at();
             ApprovalSpec spec = pending.request().spec();
             requireNotRequester(pending, approver);
+            requireNotTheRequestersKey(pending, signIn);
             if (!inAny(approver, spec.approverGroups()) && !inAny(approver, spec.breakGlassGroups())) {
                 throw notAnApprover(pending, spec);
             }
+            requireStanding(signIn, now);
             if (!stored.end(tx, pending, ApprovalOutcome.DENIED, now, approver, reason, false, null)) {
                 throw alreadyDecided(id);
             }
-            recordDurably(decided(pending, now, approver, "denied", reason, pending.votes(), false, null));
+            recordDurably(signedInWith(decided(pending, now, approver, "denied", reason, pending.votes(), false, null), signIn));
             recorded = new Recorded(pending, now, approver, "denied");
             stored.announce(tx, id);
             tx.commit();
@@ -822,20 +840,59 @@ public final class ApprovalService implements AutoCloseable {
     }
 
     /**
-     * A vote cast with a service-account key the requester created is the requester's: the key's
-     * secret was shown once, to them, so they hold it. Without this, an administrator who is also
-     * a DBA created {@code sa:helper} in the dba group and approved their own statement with it.
-     * The key records its creator by subject alone; read as the requester's whatever the issuer,
-     * which at worst asks for someone else's approval.
+     * Whoever created a service-account key holds its secret (it was shown once, to them), so what
+     * is done with the key is done on their side too. A decision is refused when it comes from the
+     * requester's side through a key: cast with a key the requester created (an administrator who is
+     * also a DBA created {@code sa:helper} in the dba group and approved their own statement with it);
+     * on a command run with a key the approver created (they ran it through the key and approve it
+     * as themselves, until 2026-12-07 allowed); or with a key of the same creator as the one the
+     * command ran with (they hold both). Keys record their creator by subject alone; read as the
+     * same person whatever the issuer, which at worst asks for someone else's decision.
      */
     private void requireNotTheRequestersKey(PendingApproval pending, SignIn signIn) throws ApprovalException {
         Identity requester = pending.request().requester();
-        Optional<String> creator = signIn.key() == null ? Optional.empty() : keyCreators.creatorOf(signIn.key());
-        if (creator.isPresent() && creator.get().equals(requester.subject())) {
+        Identity approver = signIn.identity();
+        CredentialRef requesterKey = pending.request().requesterKey();
+        Optional<String> approverKeyCreator = creatorOf(signIn.key());
+        Optional<String> requesterKeyCreator = creatorOf(requesterKey);
+        if (approverKeyCreator.isPresent() && approverKeyCreator.get().equals(requester.subject())) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: the key "
-                    + signIn.key().id() + " of " + key(signIn.identity()) + " you signed in with was created by "
+                    + signIn.key().id() + " of " + key(approver) + " you signed in with was created by "
                     + key(requester) + ", who asked");
         }
+        if (requesterKeyCreator.isPresent() && requesterKeyCreator.get().equals(approver.subject())) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: it was run"
+                    + " with the key " + requesterKey.id() + " of " + key(requester) + ", which you created, so you hold its secret");
+        }
+        if (requesterKeyCreator.isPresent() && requesterKeyCreator.equals(approverKeyCreator)) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny this command: it was run with"
+                    + " the key " + requesterKey.id() + " of " + key(requester) + " and you signed in with the key "
+                    + signIn.key().id() + " of " + key(approver) + ", both created by " + requesterKeyCreator.get()
+                    + ", who holds both secrets");
+        }
+    }
+
+    private Optional<String> creatorOf(CredentialRef key) {
+        return key == null ? Optional.empty() : keyCreators.creatorOf(key);
+    }
+
+    /**
+     * The key a decision was signed in with, and who created it, in the decision's event: the actor
+     * is the key's account, and the person who holds the key is its creator, so the evidence names
+     * both.
+     */
+    private EvidenceEvent signedInWith(EvidenceEvent event, SignIn signIn) {
+        putKey(event.detail(), "signed_in_with", signIn.key());
+        return event;
+    }
+
+    /** A key named by its public id (never its secret) and its creator when the gateway keeps it, under {@code name}. */
+    private void putKey(ObjectNode detail, String name, CredentialRef key) {
+        if (key == null || key.id() == null) {
+            return;
+        }
+        ObjectNode named = detail.putObject(name).put("key", key.toClaim());
+        creatorOf(key).ifPresent(creator -> named.put("created_by", creator));
     }
 
     private static ApprovalException notAnApprover(PendingApproval pending, ApprovalSpec spec) {

@@ -146,7 +146,8 @@ public final class CommandGate {
         try {
             pending = approvals.request(new ApprovalRequest(session.id(), session.identity(),
                     session.resource().connection(), session.resource().protocol(), shown, recorded, ruling.statementClass(),
-                    decision.rule(), decision.reason(), decision.approval(), trace), held.seq());
+                    decision.rule(), decision.reason(), decision.approval(), trace, session.signedInWith().key().orElse(null)),
+                    held.seq());
         } catch (RuntimeException | EvidenceLogUnavailableException e) {
             holding.decrementAndGet();
             throw e;

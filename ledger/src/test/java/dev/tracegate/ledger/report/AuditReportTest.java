@@ -499,6 +499,51 @@ class AuditReportTest {
     }
 
     /**
+     * The events name the keys themselves (the request its command's key, a decision the key it was
+     * given with, each with its creator), so an approval from the key's side is listed whenever the
+     * key was created: before the bundle's first event, or with the approver's key and the
+     * requester's made by one person. Until 2026-12-07 only key creations in the bundle were read,
+     * and two keys of one creator were not.
+     */
+    @Test
+    void anApprovalFromTheSideOfTheKeyTheCommandRanWithIsAnOwnApproval() throws Exception {
+        ReportLog keys = logAnHourIn();
+        ReportLog.Actor ada = new ReportLog.Actor("apikey:ada", "ada", "human", List.of("dba"));
+        ReportLog.Actor helper = new ReportLog.Actor("sa:helper", "helper", "service", List.of("dba"));
+        approvedWithKeys(keys, "k1", DEPLOYER, "apikey:ada", ada, null);
+        approvedWithKeys(keys, "k2", DEPLOYER, "apikey:ada", helper, "apikey:ada");
+        approvedWithKeys(keys, "k3", DEPLOYER, "apikey:ada", helper, "apikey:bob");
+        Path bundle = keys.bundle(dir.resolve("keys"), ReportLog.parameters(FROM, TO));
+
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
+                .path("items");
+        assertThat(items.findValuesAsText("id")).containsExactly("k1", "k2");
+        assertThat(items.findValues("by_key_creator")).allMatch(JsonNode::asBoolean);
+        assertReportVerifies(bundle, keys);
+    }
+
+    /** A request whose command ran with a key {@code requesterKeyCreator} created, approved alone with a key {@code approverKeyCreator} created (null: no key). */
+    private static void approvedWithKeys(ReportLog log, String id, ReportLog.Actor requester, String requesterKeyCreator,
+                                         ReportLog.Actor approver, String approverKeyCreator) {
+        ReportLog.Session session = log.session(requester, "shop").open(true);
+        long seq = session.command("DROP TABLE t_" + id, "ddl", "hold-ddl");
+        ObjectNode requested = ReportLog.detail().put("id", id).put("seq", seq).put("command", "DROP TABLE t_" + id).put("class", "ddl")
+                .put("rule", "hold-ddl").put("min_approvals", 1).put("expires_at", log.clock.plusSeconds(900).toString());
+        requested.putArray("approver_groups").add("dba");
+        requested.putObject("requester_key").put("key", "service-account-key:" + id).put("created_by", requesterKeyCreator);
+        log.append("approval.requested", requester, session.id, "shop", requested);
+        ObjectNode approved = ReportLog.detail().put("id", id).put("outcome", "approved").put("reason", "fine").put("min_approvals", 1)
+                .put("break_glass", false);
+        approved.putArray("votes").addObject().put("iss", "tracegate").put("sub", approver.sub()).put("at", log.clock.toString());
+        if (approverKeyCreator != null) {
+            approved.putObject("signed_in_with").put("key", "service-account-key:h-" + id).put("created_by", approverKeyCreator);
+        }
+        log.append("approval.decided", approver, session.id, "shop", approved);
+        session.result(seq, "ok");
+        session.close();
+    }
+
+    /**
      * A command run under a grant is counted as approved only when the bundle does not contradict
      * the grant: the approval it cites gave one, for its class, rule and connection, and it had not
      * expired. A grant whose approval the bundle does not hold is not judged. Until 2026-12-07 every
