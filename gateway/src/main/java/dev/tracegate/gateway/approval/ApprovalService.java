@@ -246,12 +246,18 @@ public final class ApprovalService implements AutoCloseable {
      */
     public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule,
                                        ApprovalSpec spec) {
-        return grantCoverage(requester, connection, statementClass, rule, spec).covering();
+        return grantCoverage(requester, null, connection, statementClass, rule, spec).covering();
     }
 
-    /** As {@link #activeGrant}, with the unexpired grants that no longer stand and why, for the evidence. */
-    public GrantCoverage grantCoverage(Identity requester, String connection, String statementClass, String rule,
-                                       ApprovalSpec spec) {
+    /**
+     * As {@link #activeGrant}, with the unexpired grants that no longer stand and why, for the
+     * evidence. {@code requesterKey} is the key the command's session signed in with (null: none):
+     * a grant does not cover a command run with a key one of its approvers created, or created by
+     * whoever created the key an approver gave it with, as they could not approve that command
+     * ({@link #requireNotTheRequestersKey}).
+     */
+    public GrantCoverage grantCoverage(Identity requester, CredentialRef requesterKey, String connection, String statementClass,
+                                       String rule, ApprovalSpec spec) {
         Instant now = clock.instant();
         List<Grant> unexpired;
         try {
@@ -263,6 +269,7 @@ public final class ApprovalService implements AutoCloseable {
         List<LapsedGrant> lapsed = new ArrayList<>();
         for (Grant grant : unexpired) {
             String why = grant.lapse(now, activeKeys);
+            why = why != null ? why : heldByAnApprover(grant, requesterKey);
             if (why == null) {
                 return new GrantCoverage(Optional.of(grant), lapsed);
             }
@@ -870,6 +877,26 @@ public final class ApprovalService implements AutoCloseable {
                     + signIn.key().id() + " of " + key(approver) + ", both created by " + requesterKeyCreator.get()
                     + ", who holds both secrets");
         }
+    }
+
+    /**
+     * Why {@code grant} does not cover a command run with {@code key}: one of its approvers created
+     * the key, or the key an approver gave it with has the same creator; null when neither. Until
+     * 2026-12-07 a DBA's grant to {@code sa:ci} covered what the DBA then ran with a key of
+     * {@code sa:ci} they had created, unasked.
+     */
+    private String heldByAnApprover(Grant grant, CredentialRef key) {
+        Optional<String> creator = creatorOf(key);
+        if (creator.isEmpty()) {
+            return null;
+        }
+        for (SignIn signIn : grant.approverSignIns()) {
+            if (creator.get().equals(signIn.identity().subject()) || creator.equals(creatorOf(signIn.key()))) {
+                return "the command runs with the key " + key.id() + ", created by " + creator.get() + ", who holds its secret and"
+                        + " gave this grant (as " + key(signIn.identity()) + "): nobody decides what is run with a key they hold";
+            }
+        }
+        return null;
     }
 
     private Optional<String> creatorOf(CredentialRef key) {

@@ -110,7 +110,8 @@ public final class CommandGate {
                     recorder.blocked(seq, "withdrawn", decision.rule(), stopping, ruling.statementClass(), null);
                     yield new Admission.Refused("withdrawn", decision.rule(), stopping, null);
                 }
-                var grants = approvals.grantCoverage(recorder.session().identity(), recorder.session().resource().connection(),
+                var grants = approvals.grantCoverage(recorder.session().identity(),
+                        recorder.session().signedInWith().key().orElse(null), recorder.session().resource().connection(),
                         ruling.statementClass(), decision.rule(), decision.approval());
                 grants.lapsed().forEach(lapsed -> recorder.grantLapsed(seq, lapsed.grant().id(), lapsed.grant().grantedBy(),
                         decision.rule(), lapsed.why()));

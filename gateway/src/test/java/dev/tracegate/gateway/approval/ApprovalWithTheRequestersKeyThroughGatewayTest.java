@@ -1,16 +1,22 @@
 package dev.tracegate.gateway.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.identity.CreatedServiceAccountKey;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.JdbcServiceAccountStore;
+import dev.tracegate.gateway.identity.NewServiceAccountKey;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * the requester created, and a denial given with a key names in the evidence who created the key.
  */
 class ApprovalWithTheRequestersKeyThroughGatewayTest {
+
+    private static final Identity OTHER_DBA = new Identity("tracegate", "apikey:dan", "dan", null, List.of("dba"), "human");
 
     private static TestGateway gateway;
 
@@ -143,6 +151,41 @@ class ApprovalWithTheRequestersKeyThroughGatewayTest {
             assertThat(event.path("detail").path("signed_in_with").path("created_by").asText()).isEqualTo("apikey:admin");
         }
         assertThat(tableExists("alice_owned")).isTrue();
+    }
+
+    /**
+     * A grant carries its approvers' word forward, so it covers no more than they could approve:
+     * {@code sa:deploy-ci} has a key the administrator created and one a DBA created. The DBA approves
+     * a DROP run with the first and grants 30 minutes; a DROP run with the DBA's own key waits for
+     * approvers again (until 2026-12-07 the grant let it through unasked), the evidence says why,
+     * and the DBA cannot approve it either.
+     */
+    @Test
+    void aGrantDoesNotCoverACommandRunWithAKeyItsApproverCreated() throws Exception {
+        JsonNode ci = new GatewayApi(gateway).serviceAccount("deploy-ci", "deployers", "service");
+        CreatedServiceAccountKey dorasKey = new JdbcServiceAccountStore(gateway.gateway().store().dataSource()).create(
+                new NewServiceAccountKey("deploy-ci", List.of("deployers"), "service", "the DBA's copy", null, HeldDdl.DBA.subject()));
+        createTable("granted_one");
+        createTable("granted_two");
+        try (Connection asCi = withKey(ci); Statement sql = asCi.createStatement()) {
+            HeldDdl.Held held = HeldDdl.hold(gateway, sql, "DROP TABLE granted_one");
+            gateway.gateway().approvals().approve(held.pending().id(), HeldDdl.DBA, "migration window", Duration.ofMinutes(30));
+            held.run().get(30, TimeUnit.SECONDS);
+        }
+        try (Connection asDora = connect("alice", dorasKey.secret()); Statement sql = asDora.createStatement()) {
+            HeldDdl.Held held = HeldDdl.hold(gateway, sql, "DROP TABLE granted_two");
+            assertThat(tableExists("granted_two")).as("the grant did not let it through").isTrue();
+            assertThat(gateway.events("approval.decided", 0)).anySatisfy(event -> {
+                assertThat(event.path("detail").path("outcome").asText()).isEqualTo("grant_lapsed");
+                assertThat(event.path("detail").path("why").asText()).contains("the key " + dorasKey.key().id()
+                        + ", created by apikey:dora, who holds its secret and gave this grant");
+            });
+            assertThat(catchThrowable(() -> gateway.gateway().approvals()
+                    .approve(held.pending().id(), HeldDdl.DBA, "mine anyway", null))).hasMessageContaining("which you created");
+            gateway.gateway().approvals().deny(held.pending().id(), OTHER_DBA, "not with a key you hold");
+            assertThat(held.run()).failsWithin(30, TimeUnit.SECONDS);
+        }
+        assertThat(tableExists("granted_two")).isTrue();
     }
 
     private static HttpResponse<String> decide(GatewayApi api, String token, String id, String how) throws Exception {
