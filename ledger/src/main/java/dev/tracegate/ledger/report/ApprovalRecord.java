@@ -45,6 +45,10 @@ final class ApprovalRecord {
     private final Map<String, ReportEvent.Actor> voters = new HashMap<>();
     /** The identity keys of the votes the deciding event says counted, the decider's own among them. */
     private List<String> countedVoters = List.of();
+    /** Later requests that gave the same id (the gateway's ids are random and unique): a decision could be theirs. */
+    final List<Long> reusedIdLeaves = new ArrayList<>();
+    /** The end of the session whose command the request holds, when the bundle holds it; -1 otherwise. */
+    long sessionClosedLeaf = -1;
     /** Events saying a vote or decision was not taken (the gateway's store could not keep it): cited with the request. */
     final List<Long> notTakenLeaves = new ArrayList<>();
     CommandRecord command;
@@ -219,6 +223,14 @@ final class ApprovalRecord {
         if (!Objects.equals(decidedSession, session)) {
             why.add("approved in session " + decidedSession + ", not in the session " + session + " whose command it holds");
         }
+        if (sessionClosedLeaf >= 0 && sessionClosedLeaf < decidedLeaf) {
+            why.add("approved (leaf " + decidedLeaf + ") after the session whose command it holds ended (leaf " + sessionClosedLeaf
+                    + "): the gateway withdraws a request whose client is gone");
+        }
+        if (!reusedIdLeaves.isEmpty()) {
+            why.add("its id was requested again (leaf " + reusedIdLeaves.getFirst() + "), so which request the approval decided"
+                    + " cannot be told: the gateway gives every request an id of its own");
+        }
         if (command != null && command.resultLeaf >= 0 && command.resultLeaf < decidedLeaf) {
             why.add("its command's result (leaf " + command.resultLeaf + ") was recorded before it was approved (leaf "
                     + decidedLeaf + ")");
@@ -283,6 +295,7 @@ final class ApprovalRecord {
         LeafSet leaves = new LeafSet();
         leaves.add(requestedLeaf);
         voteLeaves.forEach(leaves::add);
+        reusedIdLeaves.forEach(leaves::add);
         notTakenLeaves.forEach(leaves::add);
         if (decidedLeaf >= 0) {
             leaves.add(decidedLeaf);

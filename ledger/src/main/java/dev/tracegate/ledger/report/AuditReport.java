@@ -74,6 +74,9 @@ public final class AuditReport {
             if (event.is(EventTypes.APPROVAL_DECIDED)) {
                 approvals.decided(event);
             }
+            if (event.is(EventTypes.SESSION_CLOSE)) {
+                approvals.sessionClosed(event);
+            }
             keyCreators.accept(event);
             grants.accept(event);
             if (!scope.counts(event)) {

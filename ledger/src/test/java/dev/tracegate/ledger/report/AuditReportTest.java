@@ -499,6 +499,40 @@ class AuditReportTest {
     }
 
     /**
+     * Two more approvals the gateway never gives, which the report counted as approved until
+     * 2026-12-07: one recorded after the session whose command it holds ended (the gateway withdraws
+     * a request whose client is gone), and one of an id two requests gave (the gateway gives each an
+     * id of its own, so the approval cannot be told to be of the one it holds).
+     */
+    @Test
+    void anApprovalAfterItsSessionEndedOrOfAReusedIdIsNotBorneOut() throws Exception {
+        ReportLog late = logAnHourIn();
+        ReportLog.Session gone = late.session(ANALYST, "shop").open(true);
+        long drop = gone.command("DROP TABLE invoices", "ddl", "hold-ddl");
+        gone.requested("e1", (Long) drop, "DROP TABLE invoices", List.of("dba"), List.of());
+        gone.close();
+        gone.decided(DBA, "e1", "approved", "late", false, List.of(DBA));
+        ReportLog.Session first = late.session(ANALYST, "shop").open(true);
+        long truncate = first.command("TRUNCATE invoices", "ddl", "hold-ddl");
+        first.requested("e2", (Long) truncate, "TRUNCATE invoices", List.of("dba"), List.of());
+        ReportLog.Session second = late.session(ANALYST, "shop").open(true);
+        long alter = second.command("ALTER TABLE invoices ADD COLUMN x int", "ddl", "hold-ddl");
+        second.requested("e2", (Long) alter, "ALTER TABLE invoices ADD COLUMN x int", List.of("dba"), List.of());
+        first.decided(DBA, "e2", "approved", "which one?", false, List.of(DBA));
+        first.result(truncate, "ok");
+        first.close();
+        second.close();
+        Path bundle = late.bundle(dir.resolve("late"), ReportLog.parameters(FROM, TO));
+
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
+                .path("unsupported_approvals").path("items");
+        assertThat(items.findValuesAsText("id")).containsExactly("e1", "e2");
+        assertThat(items.get(0).path("unsupported").toString()).contains("after the session whose command it holds ended");
+        assertThat(items.get(1).path("unsupported").toString()).contains("its id was requested again");
+        assertReportVerifies(bundle, late);
+    }
+
+    /**
      * The events name the keys themselves (the request its command's key, a decision the key it was
      * given with, each with its creator), so an approval from the key's side is listed whenever the
      * key was created: before the bundle's first event, or with the approver's key and the
