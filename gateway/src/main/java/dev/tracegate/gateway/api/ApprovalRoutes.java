@@ -67,6 +67,7 @@ final class ApprovalRoutes {
     private static void requireRecentConsoleSignIn(Context ctx, Duration within) {
         ConsoleSession session = ctx.attribute(ApiServer.CONSOLE_SESSION);
         if (session == null) {
+            requireRecentSignInOfAConsoleToken(ctx, within);
             return;
         }
         Instant signedIn = session.signedInAt();
@@ -74,6 +75,27 @@ final class ApprovalRoutes {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "sign in to the console again to approve or deny: your groups were read when"
                     + " this session signed in" + (signedIn == null ? "" : " at " + signedIn) + ", and a decision needs them read within the last "
                     + within.toMinutes() + " minutes (console.decisionSignInMinutes)");
+        }
+    }
+
+    /**
+     * A gateway token issued through a console session (or renewed from one) carries that session's
+     * groups, read at its sign-in, for as long as the session lasts: it decides only as the console
+     * would, with a sign-in at most {@code within} old. Until 2026-12-07 a token the console issued
+     * decided over the API hours after the console itself asked to sign in again, so someone removed
+     * from the approver group at the identity provider could go on deciding through it. The token
+     * states when its sign-in happened, not when the console read the groups (later or the same), so
+     * the check is, if anything, stricter than the console's.
+     */
+    private static void requireRecentSignInOfAConsoleToken(Context ctx, Duration within) {
+        SignIn signIn = ctx.attribute(ApiServer.SIGN_IN);
+        if (signIn == null || signIn.console() == null) {
+            return;
+        }
+        if (!Instant.now().isBefore(signIn.authenticatedAt().plus(within))) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "sign in again to approve or deny: this token was issued through a console"
+                    + " session, whose groups were read when it signed in at " + signIn.authenticatedAt() + ", and a decision needs"
+                    + " them read within the last " + within.toMinutes() + " minutes (console.decisionSignInMinutes)");
         }
     }
 
