@@ -51,7 +51,7 @@ final class ApprovalRoutes {
      */
     static void register(RoutesConfig routes, ApprovalService approvals, SessionQueries sessions, Duration consoleDecisionSignIn) {
         routes.get("/api/approvals", ctx -> list(ctx, approvals));
-        routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx.attribute(ApiServer.IDENTITY), visible(ctx, approvals))));
+        routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx, approvals, visible(ctx, approvals))));
         routes.get("/api/approvals/{id}/activity", ctx -> ctx.json(Map.of("commands",
                 sessions.recentCommands(visible(ctx, approvals).request().requester(), RECENT_COMMANDS))));
         routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true, consoleDecisionSignIn));
@@ -104,7 +104,7 @@ final class ApprovalRoutes {
         Identity caller = ctx.attribute(ApiServer.IDENTITY);
         boolean all = Boolean.parseBoolean(ctx.queryParam("all"));
         Stream<PendingApproval> found = all ? approvals.recent().stream() : approvals.pending().stream();
-        ctx.json(found.filter(approval -> maySee(caller, approval)).map(approval -> viewFor(caller, approval)).toList());
+        ctx.json(found.filter(approval -> maySee(caller, approval)).map(approval -> viewFor(ctx, approvals, approval)).toList());
     }
 
     private static PendingApproval visible(Context ctx, ApprovalService approvals) {
@@ -137,7 +137,7 @@ final class ApprovalRoutes {
         } catch (ApprovalException e) {
             throw new ApiException(status(e.kind()), e.getMessage());
         }
-        ctx.json(viewFor(caller, approvals.find(id).orElseThrow()));
+        ctx.json(viewFor(ctx, approvals, approvals.find(id).orElseThrow()));
     }
 
     private static JsonNode body(Context ctx) {
@@ -185,7 +185,24 @@ final class ApprovalRoutes {
         return Stream.of(spec.approverGroups(), spec.breakGlassGroups()).flatMap(List::stream).anyMatch(caller::inGroup);
     }
 
-    /** The view, plus whether this caller may vote on it now (the console shows the buttons only then). */
+    /**
+     * The view, plus whether this caller may vote on it now (the console shows the buttons only
+     * then), and when a key they hold keeps them from it, why ({@code cannot_decide}): the console
+     * offers what the decision would allow, through the same checks.
+     */
+    static Map<String, Object> viewFor(Context ctx, ApprovalService approvals, PendingApproval approval) {
+        Identity caller = ctx.attribute(ApiServer.IDENTITY);
+        Map<String, Object> view = viewFor(caller, approval);
+        if (Boolean.TRUE.equals(view.get("may_decide"))) {
+            approvals.keyHolderRefusal(approval, ctx.attribute(ApiServer.SIGN_IN)).ifPresent(why -> {
+                view.put("may_decide", false);
+                view.put("cannot_decide", VisibleText.of(why));
+            });
+        }
+        return view;
+    }
+
+    /** The view, plus whether this caller may vote on it now as far as who they are tells. */
     static Map<String, Object> viewFor(Identity caller, PendingApproval approval) {
         Map<String, Object> view = view(approval);
         boolean own = caller.samePerson(approval.request().requester());

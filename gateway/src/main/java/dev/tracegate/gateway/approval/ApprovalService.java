@@ -880,6 +880,23 @@ public final class ApprovalService implements AutoCloseable {
     }
 
     /**
+     * Why {@code signIn} may not decide {@code pending} for holding a key of the requester's side
+     * ({@link #requireNotTheRequestersKey}), or empty: for what the console offers, so it shows no
+     * Approve and Deny to someone the decision would refuse. A decision asks again.
+     */
+    public Optional<String> keyHolderRefusal(PendingApproval pending, SignIn signIn) {
+        if (signIn == null) {
+            return Optional.empty();
+        }
+        try {
+            requireNotTheRequestersKey(pending, signIn);
+            return Optional.empty();
+        } catch (ApprovalException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
      * Why {@code grant} does not cover a command run with {@code key}: one of its approvers created
      * the key, or the key an approver gave it with has the same creator; null when neither. Until
      * 2026-12-07 a DBA's grant to {@code sa:ci} covered what the DBA then ran with a key of

@@ -98,6 +98,10 @@ class ApprovalWithTheRequestersKeyThroughGatewayTest {
             assertThat(throughOtherKey.statusCode()).as(throughOtherKey.body()).isEqualTo(403);
             assertThat(throughOtherKey.body()).contains("both created by apikey:admin, who holds both secrets");
 
+            JsonNode offered = GatewayApi.read(api.call(TestGateway.ADMIN_TOKEN, "GET", "/api/approvals/" + id, null).body());
+            assertThat(offered.path("may_decide").asBoolean()).as("the console offers no Approve or Deny it would refuse").isFalse();
+            assertThat(offered.path("cannot_decide").asText()).contains("which you created");
+
             HttpResponse<String> denied = decide(api, TestGateway.ADMIN_TOKEN, id, "deny");
             assertThat(denied.statusCode()).as("a denial is a decision too: " + denied.body()).isEqualTo(403);
             Thread.sleep(300);
