@@ -159,5 +159,6 @@ function cannotDecide(approval, me) {
   if (approval.status !== 'pending') return 'This request is decided.';
   if (samePerson(approval.requester_issuer, approval.requester_subject, me)) return 'You asked for this command, so someone else must decide.';
   if (approval.votes.some(v => samePerson(v.issuer, v.subject, me))) return 'You have approved; it waits for more approvers.';
+  if (approval.cannot_decide) return `You cannot decide this request: ${approval.cannot_decide}.`;
   return `Only members of ${approval.approvers.join(', ')} can decide this request.`;
 }

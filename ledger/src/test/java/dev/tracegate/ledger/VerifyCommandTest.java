@@ -10,6 +10,8 @@ import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.MemoryTree;
 import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.LogKeyPair;
+import dev.tracegate.ledger.report.AuditReport;
+import dev.tracegate.ledger.report.ReportParameters;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -204,12 +206,7 @@ class VerifyCommandTest {
         Path older = dir.resolve("older.zip");
         MemoryTree tree = new MemoryTree();
         try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(older)) {
-            for (int i = 0; i < 3; i++) {
-                byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"time\":\"2026-12-05T09:00:0" + i + ".000000Z\",\"type\":\"command\",\"detail\":{}}")
-                        .getBytes(StandardCharsets.UTF_8));
-                writer.addEvent(event);
-                tree.appendLeaf(event);
-            }
+            addCommands(writer, tree, 3);
             ObjectNode all = JsonNodeFactory.instance.objectNode().put("export", "all");
             writer.finish(key.signer().sign(new Checkpoint("tracegate.example.com/cli", 3, tree.root())), key.signer(),
                     ManifestNote.stating(all, Instant.parse("2026-12-01T09:00:00Z")), staged -> Map.of());
@@ -240,6 +237,45 @@ class VerifyCommandTest {
         assertThat(undated.stdout).contains("FAILED MANIFEST.sig: states no time its checkpoint was signed");
         assertThat(run(bundle.toString(), "--not-before", "yesterday").code).isEqualTo(VerifyCommand.USAGE);
         assertThat(run(bundle.toString(), "--min-size", "-1").code).isEqualTo(VerifyCommand.USAGE);
+    }
+
+    /**
+     * A bundle exported without a report, with report.json and report.html computed from its events
+     * and added afterwards: the log signed no report, so nothing says the gateway made it. The
+     * verifier printed FAILED for the added files and then REPORT VERIFIED for their figures, two
+     * verdicts a reader (or a script reading the last line) could take either way; it now gives one,
+     * FAILED with what failed, and exits 1.
+     */
+    @Test
+    void reportFilesAddedAfterExportGiveOneVerdictFailed() throws IOException {
+        Path exported = dir.resolve("exported");
+        MemoryTree tree = new MemoryTree();
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(exported)) {
+            addCommands(writer, tree, 3);
+            writer.finish(key.signer().sign(new Checkpoint("tracegate.example.com/cli", 3, tree.root())), key.signer());
+        }
+        ReportParameters parameters = new ReportParameters(Instant.parse("2026-12-05T00:00:00Z"), Instant.parse("2026-12-06T00:00:00Z"),
+                List.of(), List.of(), 2, "added-later", 3, Instant.parse("2026-12-06T08:00:00Z"), "someone");
+        for (Map.Entry<String, byte[]> file : AuditReport.files(exported, parameters).entrySet()) {
+            Files.write(exported.resolve(file.getKey()), file.getValue());
+        }
+
+        Output out = run(exported.toString(), "--key", key.verifierKey().format());
+        assertThat(out.code).isEqualTo(VerifyCommand.FAILED);
+        List<String> lines = out.stdout.lines().toList();
+        assertThat(lines).as(out.stdout).noneMatch(line -> line.contains("VERIFIED"));
+        assertThat(lines.getLast()).as(out.stdout).startsWith("REPORT FAILED: report.json and report.html are not the report the log signed at export (")
+                .contains("not listed in MANIFEST.sha256");
+    }
+
+    /** {@code count} command events a second apart, in the bundle and the tree. */
+    private static void addCommands(EvidenceBundleWriter writer, MemoryTree tree, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"time\":\"2026-12-05T09:00:0" + i
+                    + ".000000Z\",\"type\":\"command\",\"detail\":{}}").getBytes(StandardCharsets.UTF_8));
+            writer.addEvent(event);
+            tree.appendLeaf(event);
+        }
     }
 
     private record Output(int code, String stdout, String stderr) {}

@@ -51,7 +51,7 @@ final class ApprovalRoutes {
      */
     static void register(RoutesConfig routes, ApprovalService approvals, SessionQueries sessions, Duration consoleDecisionSignIn) {
         routes.get("/api/approvals", ctx -> list(ctx, approvals));
-        routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx.attribute(ApiServer.IDENTITY), visible(ctx, approvals))));
+        routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx, approvals, visible(ctx, approvals))));
         routes.get("/api/approvals/{id}/activity", ctx -> ctx.json(Map.of("commands",
                 sessions.recentCommands(visible(ctx, approvals).request().requester(), RECENT_COMMANDS))));
         routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true, consoleDecisionSignIn));
@@ -67,6 +67,7 @@ final class ApprovalRoutes {
     private static void requireRecentConsoleSignIn(Context ctx, Duration within) {
         ConsoleSession session = ctx.attribute(ApiServer.CONSOLE_SESSION);
         if (session == null) {
+            requireRecentSignInOfAConsoleToken(ctx, within);
             return;
         }
         Instant signedIn = session.signedInAt();
@@ -77,12 +78,33 @@ final class ApprovalRoutes {
         }
     }
 
+    /**
+     * A gateway token issued through a console session (or renewed from one) carries that session's
+     * groups, read at its sign-in, for as long as the session lasts: it decides only as the console
+     * would, with a sign-in at most {@code within} old. Until 2026-12-07 a token the console issued
+     * decided over the API hours after the console itself asked to sign in again, so someone removed
+     * from the approver group at the identity provider could go on deciding through it. The token
+     * states when its sign-in happened, not when the console read the groups (later or the same), so
+     * the check is, if anything, stricter than the console's.
+     */
+    private static void requireRecentSignInOfAConsoleToken(Context ctx, Duration within) {
+        SignIn signIn = ctx.attribute(ApiServer.SIGN_IN);
+        if (signIn == null || signIn.console() == null) {
+            return;
+        }
+        if (!Instant.now().isBefore(signIn.authenticatedAt().plus(within))) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "sign in again to approve or deny: this token was issued through a console"
+                    + " session, whose groups were read when it signed in at " + signIn.authenticatedAt() + ", and a decision needs"
+                    + " them read within the last " + within.toMinutes() + " minutes (console.decisionSignInMinutes)");
+        }
+    }
+
     /** Pending requests the caller may see, oldest first; with {@code ?all=true} also recent decisions, newest first. */
     private static void list(Context ctx, ApprovalService approvals) {
         Identity caller = ctx.attribute(ApiServer.IDENTITY);
         boolean all = Boolean.parseBoolean(ctx.queryParam("all"));
         Stream<PendingApproval> found = all ? approvals.recent().stream() : approvals.pending().stream();
-        ctx.json(found.filter(approval -> maySee(caller, approval)).map(approval -> viewFor(caller, approval)).toList());
+        ctx.json(found.filter(approval -> maySee(caller, approval)).map(approval -> viewFor(ctx, approvals, approval)).toList());
     }
 
     private static PendingApproval visible(Context ctx, ApprovalService approvals) {
@@ -103,16 +125,19 @@ final class ApprovalRoutes {
         }
         String id = ctx.pathParam("id");
         try {
+            // The sign-in, not only who: an earlier vote counts at the deciding one only while its sign-in stands, and
+            // an approval or a denial through a key the requester created, or on a command run with a key the
+            // decider created, is the requester's side deciding.
+            SignIn signIn = ctx.attribute(ApiServer.SIGN_IN);
             if (approve) {
-                // The sign-in, not only who: an earlier vote counts at the deciding one only while its sign-in stands.
-                approvals.approve(id, (SignIn) ctx.attribute(ApiServer.SIGN_IN), reason, grant(body));
+                approvals.approve(id, signIn, reason, grant(body));
             } else {
-                approvals.deny(id, caller, reason);
+                approvals.deny(id, signIn, reason);
             }
         } catch (ApprovalException e) {
             throw new ApiException(status(e.kind()), e.getMessage());
         }
-        ctx.json(viewFor(caller, approvals.find(id).orElseThrow()));
+        ctx.json(viewFor(ctx, approvals, approvals.find(id).orElseThrow()));
     }
 
     private static JsonNode body(Context ctx) {
@@ -160,7 +185,24 @@ final class ApprovalRoutes {
         return Stream.of(spec.approverGroups(), spec.breakGlassGroups()).flatMap(List::stream).anyMatch(caller::inGroup);
     }
 
-    /** The view, plus whether this caller may vote on it now (the console shows the buttons only then). */
+    /**
+     * The view, plus whether this caller may vote on it now (the console shows the buttons only
+     * then), and when a key they hold keeps them from it, why ({@code cannot_decide}): the console
+     * offers what the decision would allow, through the same checks.
+     */
+    static Map<String, Object> viewFor(Context ctx, ApprovalService approvals, PendingApproval approval) {
+        Identity caller = ctx.attribute(ApiServer.IDENTITY);
+        Map<String, Object> view = viewFor(caller, approval);
+        if (Boolean.TRUE.equals(view.get("may_decide"))) {
+            approvals.keyHolderRefusal(approval, ctx.attribute(ApiServer.SIGN_IN)).ifPresent(why -> {
+                view.put("may_decide", false);
+                view.put("cannot_decide", VisibleText.of(why));
+            });
+        }
+        return view;
+    }
+
+    /** The view, plus whether this caller may vote on it now as far as who they are tells. */
     static Map<String, Object> viewFor(Identity caller, PendingApproval approval) {
         Map<String, Object> view = view(approval);
         boolean own = caller.samePerson(approval.request().requester());

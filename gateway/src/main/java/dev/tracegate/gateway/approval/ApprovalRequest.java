@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.approval;
 
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.text.VisibleText;
 import dev.tracegate.policy.rules.ApprovalSpec;
@@ -21,13 +22,30 @@ import dev.tracegate.policy.rules.ApprovalSpec;
  * @param reason         the rule's reason
  * @param spec           who may approve, how many, for how long
  * @param trace          the client's trace id claim, or null
+ * @param requesterKey   the key the requester's session signed in with (a service-account key, a static API
+ *                       key, or the key its gateway token was derived from), or null (an OIDC sign-in, a
+ *                       request stored before requests kept it): whoever created that key holds its secret, so
+ *                       they may not approve or deny the command either
  */
 public record ApprovalRequest(String sessionId, Identity requester, String connection, String protocol, String command,
                               String recordedCommand, String statementClass, String rule, String reason, ApprovalSpec spec,
-                              String trace) {
+                              String trace, CredentialRef requesterKey) {
 
     public ApprovalRequest {
         command = VisibleText.of(command);
+    }
+
+    /** A request of a session whose key is not known here (tests, tools). */
+    public ApprovalRequest(String sessionId, Identity requester, String connection, String protocol, String command,
+                           String recordedCommand, String statementClass, String rule, String reason, ApprovalSpec spec,
+                           String trace) {
+        this(sessionId, requester, connection, protocol, command, recordedCommand, statementClass, rule, reason, spec, trace, null);
+    }
+
+    /** The same request, its command shown to approvers as {@code shown}. */
+    public ApprovalRequest shownAs(String shown) {
+        return new ApprovalRequest(sessionId, requester, connection, protocol, shown, recordedCommand, statementClass, rule, reason,
+                spec, trace, requesterKey);
     }
 
     /** A request whose command approvers see exactly as the evidence records it. */

@@ -192,6 +192,7 @@ public final class ApprovalService implements AutoCloseable {
         detail.put("min_approvals", spec.minApprovals());
         spec.breakGlassGroups().forEach(detail.putArray("break_glass_groups")::add);
         detail.put("expires_at", pending.expiresAt().toString());
+        putKey(detail, "requester_key", request.requesterKey());
         EvidenceEvent requested = event(now, EventType.APPROVAL_REQUESTED, request.requester(), request, detail);
         boolean recorded = false;
         try (StoreTransaction tx = stored.begin()) {
@@ -245,12 +246,18 @@ public final class ApprovalService implements AutoCloseable {
      */
     public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule,
                                        ApprovalSpec spec) {
-        return grantCoverage(requester, connection, statementClass, rule, spec).covering();
+        return grantCoverage(requester, null, connection, statementClass, rule, spec).covering();
     }
 
-    /** As {@link #activeGrant}, with the unexpired grants that no longer stand and why, for the evidence. */
-    public GrantCoverage grantCoverage(Identity requester, String connection, String statementClass, String rule,
-                                       ApprovalSpec spec) {
+    /**
+     * As {@link #activeGrant}, with the unexpired grants that no longer stand and why, for the
+     * evidence. {@code requesterKey} is the key the command's session signed in with (null: none):
+     * a grant does not cover a command run with a key one of its approvers created, or created by
+     * whoever created the key an approver gave it with, as they could not approve that command
+     * ({@link #requireNotTheRequestersKey}).
+     */
+    public GrantCoverage grantCoverage(Identity requester, CredentialRef requesterKey, String connection, String statementClass,
+                                       String rule, ApprovalSpec spec) {
         Instant now = clock.instant();
         List<Grant> unexpired;
         try {
@@ -262,6 +269,7 @@ public final class ApprovalService implements AutoCloseable {
         List<LapsedGrant> lapsed = new ArrayList<>();
         for (Grant grant : unexpired) {
             String why = grant.lapse(now, activeKeys);
+            why = why != null ? why : heldByAnApprover(grant, requesterKey);
             if (why == null) {
                 return new GrantCoverage(Optional.of(grant), lapsed);
             }
@@ -336,7 +344,8 @@ public final class ApprovalService implements AutoCloseable {
             boolean breakGlass = !enough && breakGlassMember;
             stored.addVote(tx, id, vote, grant);
             if (!enough && !breakGlass) {
-                recordDurably(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null));
+                recordDurably(signedInWith(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null),
+                        signIn));
                 recorded = new Recorded(pending, now, approver, "vote");
                 tx.commit();
                 addVoteHere(id, vote, approverKey, grant);
@@ -346,7 +355,8 @@ public final class ApprovalService implements AutoCloseable {
             if (!stored.end(tx, pending, ApprovalOutcome.APPROVED, now, approver, reason, breakGlass, created)) {
                 throw alreadyDecided(id);
             }
-            recordDurably(decided(pending, now, approver, "approved", reason, votes, standing.lapsed(), breakGlass, created));
+            recordDurably(signedInWith(decided(pending, now, approver, "approved", reason, votes, standing.lapsed(), breakGlass,
+                    created), signIn));
             recorded = new Recorded(pending, now, approver, "approved");
             stored.announce(tx, id);
             tx.commit();
@@ -391,6 +401,19 @@ public final class ApprovalService implements AutoCloseable {
 
     /** One eligible approver's no, which ends the wait. The requester cannot deny (nor approve) their own command. */
     public void deny(String id, Identity approver, String reason) throws ApprovalException {
+        deny(id, vouchedFor(approver), reason);
+    }
+
+    /**
+     * As {@link #deny(String, Identity, String)}, with the sign-in the approver denies with, asked
+     * what an approval is asked: not the requester, nor through a key the requester created or
+     * holds the creator of ({@link #requireNotTheRequestersKey}), and a sign-in that still stands.
+     * A denial keeps a command from running, but it is a decision in the evidence all the same:
+     * until 2026-12-07 the requester could deny their own command with a key they created, and the
+     * evidence named the key's account as the one who said no, not the requester who held it.
+     */
+    public void deny(String id, SignIn signIn, String reason) throws ApprovalException {
+        Identity approver = signIn.identity();
         Ended ended;
         Recorded recorded = null;
         try (StoreTransaction tx = stored.begin()) {
@@ -399,13 +422,15 @@ public final class ApprovalService implements AutoCloseable {
             Instant now = open.at();
             ApprovalSpec spec = pending.request().spec();
             requireNotRequester(pending, approver);
+            requireNotTheRequestersKey(pending, signIn);
             if (!inAny(approver, spec.approverGroups()) && !inAny(approver, spec.breakGlassGroups())) {
                 throw notAnApprover(pending, spec);
             }
+            requireStanding(signIn, now);
             if (!stored.end(tx, pending, ApprovalOutcome.DENIED, now, approver, reason, false, null)) {
                 throw alreadyDecided(id);
             }
-            recordDurably(decided(pending, now, approver, "denied", reason, pending.votes(), false, null));
+            recordDurably(signedInWith(decided(pending, now, approver, "denied", reason, pending.votes(), false, null), signIn));
             recorded = new Recorded(pending, now, approver, "denied");
             stored.announce(tx, id);
             tx.commit();
@@ -822,20 +847,96 @@ public final class ApprovalService implements AutoCloseable {
     }
 
     /**
-     * A vote cast with a service-account key the requester created is the requester's: the key's
-     * secret was shown once, to them, so they hold it. Without this, an administrator who is also
-     * a DBA created {@code sa:helper} in the dba group and approved their own statement with it.
-     * The key records its creator by subject alone; read as the requester's whatever the issuer,
-     * which at worst asks for someone else's approval.
+     * Whoever created a service-account key holds its secret (it was shown once, to them), so what
+     * is done with the key is done on their side too. A decision is refused when it comes from the
+     * requester's side through a key: cast with a key the requester created (an administrator who is
+     * also a DBA created {@code sa:helper} in the dba group and approved their own statement with it);
+     * on a command run with a key the approver created (they ran it through the key and approve it
+     * as themselves, until 2026-12-07 allowed); or with a key of the same creator as the one the
+     * command ran with (they hold both). Keys record their creator by subject alone; read as the
+     * same person whatever the issuer, which at worst asks for someone else's decision.
      */
     private void requireNotTheRequestersKey(PendingApproval pending, SignIn signIn) throws ApprovalException {
         Identity requester = pending.request().requester();
-        Optional<String> creator = signIn.key() == null ? Optional.empty() : keyCreators.creatorOf(signIn.key());
-        if (creator.isPresent() && creator.get().equals(requester.subject())) {
+        Identity approver = signIn.identity();
+        CredentialRef requesterKey = pending.request().requesterKey();
+        Optional<String> approverKeyCreator = creatorOf(signIn.key());
+        Optional<String> requesterKeyCreator = creatorOf(requesterKey);
+        if (approverKeyCreator.isPresent() && approverKeyCreator.get().equals(requester.subject())) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: the key "
-                    + signIn.key().id() + " of " + key(signIn.identity()) + " you signed in with was created by "
+                    + signIn.key().id() + " of " + key(approver) + " you signed in with was created by "
                     + key(requester) + ", who asked");
         }
+        if (requesterKeyCreator.isPresent() && requesterKeyCreator.get().equals(approver.subject())) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: it was run"
+                    + " with the key " + requesterKey.id() + " of " + key(requester) + ", which you created, so you hold its secret");
+        }
+        if (requesterKeyCreator.isPresent() && requesterKeyCreator.equals(approverKeyCreator)) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny this command: it was run with"
+                    + " the key " + requesterKey.id() + " of " + key(requester) + " and you signed in with the key "
+                    + signIn.key().id() + " of " + key(approver) + ", both created by " + requesterKeyCreator.get()
+                    + ", who holds both secrets");
+        }
+    }
+
+    /**
+     * Why {@code signIn} may not decide {@code pending} for holding a key of the requester's side
+     * ({@link #requireNotTheRequestersKey}), or empty: for what the console offers, so it shows no
+     * Approve and Deny to someone the decision would refuse. A decision asks again.
+     */
+    public Optional<String> keyHolderRefusal(PendingApproval pending, SignIn signIn) {
+        if (signIn == null) {
+            return Optional.empty();
+        }
+        try {
+            requireNotTheRequestersKey(pending, signIn);
+            return Optional.empty();
+        } catch (ApprovalException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
+     * Why {@code grant} does not cover a command run with {@code key}: one of its approvers created
+     * the key, or the key an approver gave it with has the same creator; null when neither. Until
+     * 2026-12-07 a DBA's grant to {@code sa:ci} covered what the DBA then ran with a key of
+     * {@code sa:ci} they had created, unasked.
+     */
+    private String heldByAnApprover(Grant grant, CredentialRef key) {
+        Optional<String> creator = creatorOf(key);
+        if (creator.isEmpty()) {
+            return null;
+        }
+        for (SignIn signIn : grant.approverSignIns()) {
+            if (creator.get().equals(signIn.identity().subject()) || creator.equals(creatorOf(signIn.key()))) {
+                return "the command runs with the key " + key.id() + ", created by " + creator.get() + ", who holds its secret and"
+                        + " gave this grant (as " + key(signIn.identity()) + "): nobody decides what is run with a key they hold";
+            }
+        }
+        return null;
+    }
+
+    private Optional<String> creatorOf(CredentialRef key) {
+        return key == null ? Optional.empty() : keyCreators.creatorOf(key);
+    }
+
+    /**
+     * The key a decision was signed in with, and who created it, in the decision's event: the actor
+     * is the key's account, and the person who holds the key is its creator, so the evidence names
+     * both.
+     */
+    private EvidenceEvent signedInWith(EvidenceEvent event, SignIn signIn) {
+        putKey(event.detail(), "signed_in_with", signIn.key());
+        return event;
+    }
+
+    /** A key named by its public id (never its secret) and its creator when the gateway keeps it, under {@code name}. */
+    private void putKey(ObjectNode detail, String name, CredentialRef key) {
+        if (key == null || key.id() == null) {
+            return;
+        }
+        ObjectNode named = detail.putObject(name).put("key", key.toClaim());
+        creatorOf(key).ifPresent(creator -> named.put("created_by", creator));
     }
 
     private static ApprovalException notAnApprover(PendingApproval pending, ApprovalSpec spec) {

@@ -49,9 +49,7 @@ final class StoredApprovals {
     void insert(StoreTransaction tx, PendingApproval pending, String ownerNode) throws SQLException {
         ApprovalRequest request = pending.request();
         // The shown text goes in its own column, so the decision can drop it (approversSee: clear).
-        ApprovalRequest kept = new ApprovalRequest(request.sessionId(), request.requester(), request.connection(),
-                request.protocol(), null, request.recordedCommand(), request.statementClass(), request.rule(),
-                request.reason(), request.spec(), request.trace());
+        ApprovalRequest kept = request.shownAs(null);
         try (PreparedStatement insert = tx.connection().prepareStatement("INSERT INTO approval_request (id, owner_node,"
                 + " requester_key, request_json, command_shown, requested_at, expires_at, state, break_glass)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)")) {
@@ -329,9 +327,7 @@ final class StoredApprovals {
     private static StoredApproval approval(ResultSet rows, List<StoredVote> votes) throws SQLException {
         ApprovalRequest kept = StoredJson.read(rows.getString("request_json"), ApprovalRequest.class);
         String shown = rows.getString("command_shown");
-        ApprovalRequest request = new ApprovalRequest(kept.sessionId(), kept.requester(), kept.connection(), kept.protocol(),
-                shown != null ? shown : kept.recordedCommand(), kept.recordedCommand(), kept.statementClass(), kept.rule(),
-                kept.reason(), kept.spec(), kept.trace());
+        ApprovalRequest request = kept.shownAs(shown != null ? shown : kept.recordedCommand());
         PendingApproval approval = new PendingApproval(rows.getString("id"), request, instant(rows, "requested_at"),
                 instant(rows, "expires_at"));
         for (StoredVote vote : votes) {

@@ -110,7 +110,8 @@ public final class CommandGate {
                     recorder.blocked(seq, "withdrawn", decision.rule(), stopping, ruling.statementClass(), null);
                     yield new Admission.Refused("withdrawn", decision.rule(), stopping, null);
                 }
-                var grants = approvals.grantCoverage(recorder.session().identity(), recorder.session().resource().connection(),
+                var grants = approvals.grantCoverage(recorder.session().identity(),
+                        recorder.session().signedInWith().key().orElse(null), recorder.session().resource().connection(),
                         ruling.statementClass(), decision.rule(), decision.approval());
                 grants.lapsed().forEach(lapsed -> recorder.grantLapsed(seq, lapsed.grant().id(), lapsed.grant().grantedBy(),
                         decision.rule(), lapsed.why()));
@@ -146,7 +147,8 @@ public final class CommandGate {
         try {
             pending = approvals.request(new ApprovalRequest(session.id(), session.identity(),
                     session.resource().connection(), session.resource().protocol(), shown, recorded, ruling.statementClass(),
-                    decision.rule(), decision.reason(), decision.approval(), trace), held.seq());
+                    decision.rule(), decision.reason(), decision.approval(), trace, session.signedInWith().key().orElse(null)),
+                    held.seq());
         } catch (RuntimeException | EvidenceLogUnavailableException e) {
             holding.decrementAndGet();
             throw e;

@@ -58,6 +58,15 @@ public final class SessionKey {
                 && Objects.equals(endsAt, other.endsAt);
     }
 
+    /**
+     * The key the session signed in with (a service-account key, a static API key, or the key a
+     * gateway token was derived from), if any: a held command's request keeps it, since whoever
+     * created the key holds its secret and may not approve what was run with it.
+     */
+    public Optional<CredentialRef> key() {
+        return Optional.ofNullable(key);
+    }
+
     /** When the session ends with its sign-in, if it does: a provider's token's groups stop counting then. */
     public Optional<Instant> endsAt() {
         return Optional.ofNullable(endsAt);

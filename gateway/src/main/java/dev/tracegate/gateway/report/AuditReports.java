@@ -9,6 +9,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.evidence.PeriodBundleExporter;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.report.AuditReport;
+import dev.tracegate.ledger.report.ReportFormat;
 import dev.tracegate.ledger.report.ReportParameters;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,6 +61,8 @@ public final class AuditReports {
         detail.put("events", summary.events());
         detail.put("report_sha256", reportSha256);
         detail.put("html_sha256", htmlSha256);
+        // Which format the report is of, so whoever matches a report with this event knows which verifier checks it.
+        detail.put("format_version", ReportFormat.CURRENT.version());
         return detail;
     }
 

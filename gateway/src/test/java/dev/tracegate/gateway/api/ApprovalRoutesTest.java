@@ -48,6 +48,9 @@ class ApprovalRoutesTest {
     /** Console sessions of the DBA, by how long ago they signed in. */
     private static final Map<String, Duration> CONSOLE_AGES = Map.of("console-this-morning", Duration.ofHours(3),
             "console-just-now", Duration.ofMinutes(2));
+    /** Gateway tokens of the DBA issued through a console session, by how long ago that session signed in. */
+    private static final Map<String, Duration> CONSOLE_TOKEN_AGES = Map.of("console-token-this-morning", Duration.ofHours(3),
+            "console-token-just-now", Duration.ofMinutes(2));
     private static final ApprovalSpec ONE_DBA = new ApprovalSpec(List.of("dba"), 1, Duration.ofMinutes(10), List.of());
     private static final ApprovalSpec TWO_DBAS = new ApprovalSpec(List.of("dba"), 2, Duration.ofMinutes(10), List.of());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,7 +76,8 @@ class ApprovalRoutesTest {
                 String header = ctx.header("Authorization");
                 String token = header == null ? "" : header.replaceFirst("^Bearer ", "");
                 Duration consoleAge = CONSOLE_AGES.get(token);
-                Identity caller = consoleAge != null ? DBA : TOKENS.get(token);
+                Duration consoleTokenAge = CONSOLE_TOKEN_AGES.get(token);
+                Identity caller = consoleAge != null || consoleTokenAge != null ? DBA : TOKENS.get(token);
                 if (caller == null) {
                     throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token");
                 }
@@ -81,6 +85,11 @@ class ApprovalRoutesTest {
                 // As a bearer token's verifier gives it: a sign-in that lasts an hour and names no key.
                 SignIn signIn = new SignIn(caller, Instant.now(), Instant.now().plus(Duration.ofHours(1)), null, null,
                         new CredentialRef(CredentialRef.OIDC_TOKEN, null));
+                if (consoleTokenAge != null) {
+                    // As a gateway token issued through a console session gives it: that session's sign-in, carried through it.
+                    signIn = new SignIn(caller, Instant.now().minus(consoleTokenAge), Instant.now().plus(Duration.ofHours(5)), null, null,
+                            new CredentialRef(CredentialRef.GATEWAY_TOKEN, "jti"), new CredentialRef(CredentialRef.CONSOLE_SESSION, "ref"));
+                }
                 ctx.attribute(ApiServer.SIGN_IN, signIn);
                 if (consoleAge != null) {
                     // As ApiServer finds a console session by its cookie: signed in that long ago, for eight hours.
@@ -185,6 +194,30 @@ class ApprovalRoutesTest {
         Answer fresh = post("/api/approvals/" + pending.id() + "/approve", "console-just-now", "{\"reason\": \"ok\"}");
         assertThat(fresh.status()).isEqualTo(200);
         assertThat(fresh.body().path("status").asText()).isEqualTo("approved");
+    }
+
+    /**
+     * A token the console issued carries the console session's groups for as long as the session
+     * lasts: through it, a decision asks for a recent sign-in as the console does. Until 2026-12-07
+     * it decided over the API hours after the console itself asked its user to sign in again.
+     */
+    @Test
+    void throughATokenAConsoleSessionIssuedHoursAgoADecisionAsksToSignInAgain() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a6 text");
+
+        for (String how : List.of("approve", "deny")) {
+            Answer stale = post("/api/approvals/" + pending.id() + "/" + how, "console-token-this-morning", "{\"reason\": \"ok\"}");
+            assertThat(stale.status()).isEqualTo(401);
+            assertThat(stale.body().path("error").asText()).startsWith("sign in again to approve or deny: this token was issued"
+                    + " through a console session").contains("(console.decisionSignInMinutes)");
+        }
+        assertThat(pending.decided()).isFalse();
+
+        // A recent one passes this check; the service then asks whether its console session stands, which this
+        // harness cannot answer (ActiveKeys.NONE, fail closed): no sign-in is asked for.
+        Answer fresh = post("/api/approvals/" + pending.id() + "/approve", "console-token-just-now", "{\"reason\": \"ok\"}");
+        assertThat(fresh.status()).as(fresh.body().toString()).isNotEqualTo(401);
+        assertThat(fresh.body().path("error").asText()).doesNotContain("sign in again");
     }
 
     @Test

@@ -91,6 +91,7 @@ class AuditReportApiTest {
             List<JsonNode> generated = gateway.events("report.generated", 0);
             assertThat(generated).hasSize(1);
             assertThat(generated.getFirst().path("detail").path("report_sha256").asText()).isEqualTo(sha256);
+            assertThat(generated.getFirst().path("detail").path("format_version").asText()).isEqualTo("1.1");
             assertThat(generated.getFirst().path("actor").path("sub").asText()).isEqualTo("apikey:admin");
             assertThat(generated.getFirst().path("detail").path("connections").toString()).isEqualTo("[\"app\"]");
             assertThat(gateway.events("retention.applied", 0)).hasSize(1);

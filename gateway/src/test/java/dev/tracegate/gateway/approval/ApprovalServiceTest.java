@@ -373,7 +373,7 @@ class ApprovalServiceTest {
 
             revoked.add("k2");
 
-            GrantCoverage coverage = service.grantCoverage(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA);
+            GrantCoverage coverage = service.grantCoverage(ANALYST, null, "shop", "ddl", "hold-ddl", ONE_DBA);
             assertThat(coverage.covering()).isEmpty();
             assertThat(coverage.lapsed()).singleElement().satisfies(lapsed -> {
                 assertThat(lapsed.grant().id()).isEqualTo(pending.id());

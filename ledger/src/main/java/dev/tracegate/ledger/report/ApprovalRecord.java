@@ -36,11 +36,19 @@ final class ApprovalRecord {
     final int minApprovals;
     /** When the request expired unless decided; null when the event does not say. */
     final Instant expiresAt;
+    /** Who created the key the held command's session signed in with ({@code requester_key}); null when the event does not say. */
+    final String requesterKeyCreator;
+    /** Who created the key each vote and the decision were given with ({@code signed_in_with}), by identity key. */
+    private final Map<String, String> deciderKeyCreators = new HashMap<>();
     final List<Long> voteLeaves = new ArrayList<>();
     /** Who cast each vote event, by identity key (their latest): the groups a counted vote came through. */
     private final Map<String, ReportEvent.Actor> voters = new HashMap<>();
     /** The identity keys of the votes the deciding event says counted, the decider's own among them. */
     private List<String> countedVoters = List.of();
+    /** Later requests that gave the same id (the gateway's ids are random and unique): a decision could be theirs. */
+    final List<Long> reusedIdLeaves = new ArrayList<>();
+    /** The end of the session whose command the request holds, when the bundle holds it; -1 otherwise. */
+    long sessionClosedLeaf = -1;
     /** Events saying a vote or decision was not taken (the gateway's store could not keep it): cited with the request. */
     final List<Long> notTakenLeaves = new ArrayList<>();
     CommandRecord command;
@@ -70,6 +78,7 @@ final class ApprovalRecord {
         this.breakGlassGroups = texts(detail.path("break_glass_groups"));
         this.minApprovals = Math.max(1, detail.path("min_approvals").asInt(1));
         this.expiresAt = ReportEvent.time(requested.detailText("expires_at"));
+        this.requesterKeyCreator = detail.path("requester_key").path("created_by").asText(null);
     }
 
     private static List<String> texts(JsonNode array) {
@@ -91,11 +100,13 @@ final class ApprovalRecord {
         if ("vote".equals(eventOutcome)) {
             voteLeaves.add(event.index());
             voters.put(event.actor().key(), event.actor());
+            keptKeyCreator(event);
             return;
         }
         if (decided() || eventOutcome == null) {
             return;
         }
+        keptKeyCreator(event);
         decidedLeaf = event.index();
         decidedAt = event.time();
         decidedSession = event.session();
@@ -212,6 +223,14 @@ final class ApprovalRecord {
         if (!Objects.equals(decidedSession, session)) {
             why.add("approved in session " + decidedSession + ", not in the session " + session + " whose command it holds");
         }
+        if (sessionClosedLeaf >= 0 && sessionClosedLeaf < decidedLeaf) {
+            why.add("approved (leaf " + decidedLeaf + ") after the session whose command it holds ended (leaf " + sessionClosedLeaf
+                    + "): the gateway withdraws a request whose client is gone");
+        }
+        if (!reusedIdLeaves.isEmpty()) {
+            why.add("its id was requested again (leaf " + reusedIdLeaves.getFirst() + "), so which request the approval decided"
+                    + " cannot be told: the gateway gives every request an id of its own");
+        }
         if (command != null && command.resultLeaf >= 0 && command.resultLeaf < decidedLeaf) {
             why.add("its command's result (leaf " + command.resultLeaf + ") was recorded before it was approved (leaf "
                     + decidedLeaf + ")");
@@ -236,7 +255,27 @@ final class ApprovalRecord {
      * secret, so the approval came from the requester's side of the key either way.
      */
     boolean approvedByKeyCreator(KeyCreators keys) {
-        return approvers().stream().anyMatch(approver -> keys.holdsTheKeyOf(approver, requester));
+        return approvers().stream().anyMatch(approver -> keys.holdsTheKeyOf(approver, requester) || holdsTheKeysOf(approver));
+    }
+
+    /**
+     * What the events of the request and the decision say of the keys themselves (since
+     * 2026-12-07): the command ran with a key {@code approver} created, the approval was given with
+     * a key the requester created, or both keys have one creator, who holds both. Unlike the
+     * account's key creations, this holds for a key created before the bundle's first event.
+     */
+    private boolean holdsTheKeysOf(ReportEvent.Actor approver) {
+        String approverKeyCreator = deciderKeyCreators.get(approver.key());
+        return requesterKeyCreator != null && (requesterKeyCreator.equals(approver.subject())
+                || requesterKeyCreator.equals(approverKeyCreator))
+                || approverKeyCreator != null && approverKeyCreator.equals(requester.subject());
+    }
+
+    private void keptKeyCreator(ReportEvent event) {
+        String creator = event.detail().path("signed_in_with").path("created_by").asText(null);
+        if (creator != null) {
+            deciderKeyCreators.put(event.actor().key(), creator);
+        }
     }
 
     /** Everyone whose approval counted toward an approved request: the decider and the counted voters whose votes the bundle holds. */
@@ -256,6 +295,7 @@ final class ApprovalRecord {
         LeafSet leaves = new LeafSet();
         leaves.add(requestedLeaf);
         voteLeaves.forEach(leaves::add);
+        reusedIdLeaves.forEach(leaves::add);
         notTakenLeaves.forEach(leaves::add);
         if (decidedLeaf >= 0) {
             leaves.add(decidedLeaf);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +29,8 @@ final class Approvals {
     private final Identities identities;
     private final Commands commands;
     private final Map<String, ApprovalRecord> byId = new TreeMap<>();
+    /** The requests of each session not yet known to have ended, to note its end on them. */
+    private final Map<String, List<ApprovalRecord>> openBySession = new HashMap<>();
     private final Tally requested = new Tally();
 
     Approvals(Identities identities, Commands commands) {
@@ -38,16 +41,31 @@ final class Approvals {
     /** A request in scope. */
     void requested(ReportEvent event) {
         ApprovalRecord record = new ApprovalRecord(event);
-        if (record.id == null || byId.containsKey(record.id)) {
+        if (record.id == null) {
+            return;
+        }
+        if (byId.containsKey(record.id)) {
+            byId.get(record.id).reusedIdLeaves.add(event.index());
             return;
         }
         byId.put(record.id, record);
+        if (record.session != null) {
+            openBySession.computeIfAbsent(record.session, s -> new ArrayList<>()).add(record);
+        }
         requested.count(event.index());
         identities.remember(event.actor());
         CommandRecord held = commands.heldBy(event, record.statement);
         if (held != null && held.approval == null) {
             held.approval = record;
             record.command = held;
+        }
+    }
+
+    /** The end of a session, wherever it falls in the bundle: a decision after it is not borne out. */
+    void sessionClosed(ReportEvent event) {
+        List<ApprovalRecord> open = event.session() == null ? null : openBySession.remove(event.session());
+        if (open != null) {
+            open.forEach(record -> record.sessionClosedLeaf = event.index());
         }
     }
 

@@ -114,7 +114,7 @@ final class AuditExceptions {
         }
         return listed(Figures.of("exceptions.unsupported_approvals",
                 "Approvals the events do not support (not an approver, too few people, after expiry, another session,"
-                        + " after the command ran)", count), items);
+                        + " after the command ran, after the session ended, an id requested twice)", count), items);
     }
 
     /** An exception of its count and its items. */

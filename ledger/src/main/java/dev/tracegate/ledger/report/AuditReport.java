@@ -23,7 +23,6 @@ import java.util.Map;
 public final class AuditReport {
     public static final String JSON_FILE = "report.json";
     public static final String HTML_FILE = "report.html";
-    public static final String FORMAT = "tracegate-audit-report/1";
     /** Indented with "\n" on every platform: report.html embeds such JSON, and the verifier compares its bytes. */
     static final ObjectWriter PRETTY = new ObjectMapper().writer(new DefaultPrettyPrinter()
             .withObjectIndenter(new DefaultIndenter("  ", "\n")));
@@ -75,6 +74,9 @@ public final class AuditReport {
             if (event.is(EventTypes.APPROVAL_DECIDED)) {
                 approvals.decided(event);
             }
+            if (event.is(EventTypes.SESSION_CLOSE)) {
+                approvals.sessionClosed(event);
+            }
             keyCreators.accept(event);
             grants.accept(event);
             if (!scope.counts(event)) {
@@ -100,7 +102,7 @@ public final class AuditReport {
         samples.collect(bundle);
 
         ObjectNode model = JsonNodeFactory.instance.objectNode();
-        model.put("format", FORMAT);
+        ReportFormat.CURRENT.writeTo(model);
         model.set("parameters", parameters.toJson());
         model.set("scope", scope(parameters, head, counted, sessions));
         model.set("integrity", integrityJson);

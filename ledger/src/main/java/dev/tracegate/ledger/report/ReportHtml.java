@@ -59,7 +59,7 @@ final class ReportHtml {
                 Map.entry("Gateway (log origin)", scope.path("gateway").path("origin").asText("unknown")),
                 Map.entry("Log key in the bundle", scope.path("gateway").path("log_key").asText("none")),
                 Map.entry("Generated", parameters.path("generated_at").asText() + " by " + parameters.path("generated_by").asText()),
-                Map.entry("Format", model.path("format").asText())));
+                Map.entry("Format", model.path("format").asText() + ", version " + model.path("format_version").asText())));
         out.raw("<aside class=\"check\">\n<h2>How to check this report</h2>\n<p>Every number is a link to the leaves (event"
                 + " indexes in <code>events.jsonl</code>) it counts. Recompute every figure from the bundle's events, and check"
                 + " each event against the signed checkpoint, with the log key the operator publishes (not the copy in the"

@@ -58,7 +58,26 @@ public final class ReportVerifier {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.of(verify(bundle));
+        Result recomputed = verify(bundle);
+        if (bundleReport.ok() || !recomputed.ok()) {
+            return Optional.of(recomputed);
+        }
+        return Optional.of(notSigned(recomputed, bundleReport));
+    }
+
+    /**
+     * A report whose figures recompute but whose files are not the ones the log signed at export
+     * (added after it, or changed with the manifest): nothing says the gateway made this report, so
+     * the check fails with the bundle's failure first. Until 2026-12-07 the verifier printed the
+     * bundle's FAILED and then REPORT VERIFIED, two verdicts on one bundle.
+     */
+    private static Result notSigned(Result recomputed, VerificationReport bundleReport) {
+        List<String> lines = new ArrayList<>();
+        lines.add(AuditReport.JSON_FILE + " and " + AuditReport.HTML_FILE + " are not the report the log signed at export ("
+                + bundleReport.failure().map(failure -> failure.describe()).orElse("the bundle did not verify")
+                + "), though its figures are what the bundle's events give");
+        lines.addAll(recomputed.lines());
+        return new Result(false, lines);
     }
 
     public static Result verify(Path bundle) {
@@ -78,8 +97,9 @@ public final class ReportVerifier {
         ReportParameters parameters;
         try {
             stored = JSON.readTree(json.get());
-            if (!AuditReport.FORMAT.equals(stored.path("format").asText())) {
-                return new Result(false, List.of(AuditReport.JSON_FILE + " is not a " + AuditReport.FORMAT + " report"));
+            Optional<String> unreadable = ReportFormat.refusal(stored);
+            if (unreadable.isPresent()) {
+                return new Result(false, List.of(unreadable.get()));
             }
             parameters = ReportParameters.fromJson(stored.path("parameters"));
         } catch (IOException | IllegalArgumentException e) {

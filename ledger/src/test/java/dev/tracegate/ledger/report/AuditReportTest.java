@@ -499,6 +499,85 @@ class AuditReportTest {
     }
 
     /**
+     * Two more approvals the gateway never gives, which the report counted as approved until
+     * 2026-12-07: one recorded after the session whose command it holds ended (the gateway withdraws
+     * a request whose client is gone), and one of an id two requests gave (the gateway gives each an
+     * id of its own, so the approval cannot be told to be of the one it holds).
+     */
+    @Test
+    void anApprovalAfterItsSessionEndedOrOfAReusedIdIsNotBorneOut() throws Exception {
+        ReportLog late = logAnHourIn();
+        ReportLog.Session gone = late.session(ANALYST, "shop").open(true);
+        long drop = gone.command("DROP TABLE invoices", "ddl", "hold-ddl");
+        gone.requested("e1", (Long) drop, "DROP TABLE invoices", List.of("dba"), List.of());
+        gone.close();
+        gone.decided(DBA, "e1", "approved", "late", false, List.of(DBA));
+        ReportLog.Session first = late.session(ANALYST, "shop").open(true);
+        long truncate = first.command("TRUNCATE invoices", "ddl", "hold-ddl");
+        first.requested("e2", (Long) truncate, "TRUNCATE invoices", List.of("dba"), List.of());
+        ReportLog.Session second = late.session(ANALYST, "shop").open(true);
+        long alter = second.command("ALTER TABLE invoices ADD COLUMN x int", "ddl", "hold-ddl");
+        second.requested("e2", (Long) alter, "ALTER TABLE invoices ADD COLUMN x int", List.of("dba"), List.of());
+        first.decided(DBA, "e2", "approved", "which one?", false, List.of(DBA));
+        first.result(truncate, "ok");
+        first.close();
+        second.close();
+        Path bundle = late.bundle(dir.resolve("late"), ReportLog.parameters(FROM, TO));
+
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
+                .path("unsupported_approvals").path("items");
+        assertThat(items.findValuesAsText("id")).containsExactly("e1", "e2");
+        assertThat(items.get(0).path("unsupported").toString()).contains("after the session whose command it holds ended");
+        assertThat(items.get(1).path("unsupported").toString()).contains("its id was requested again");
+        assertReportVerifies(bundle, late);
+    }
+
+    /**
+     * The events name the keys themselves (the request its command's key, a decision the key it was
+     * given with, each with its creator), so an approval from the key's side is listed whenever the
+     * key was created: before the bundle's first event, or with the approver's key and the
+     * requester's made by one person. Until 2026-12-07 only key creations in the bundle were read,
+     * and two keys of one creator were not.
+     */
+    @Test
+    void anApprovalFromTheSideOfTheKeyTheCommandRanWithIsAnOwnApproval() throws Exception {
+        ReportLog keys = logAnHourIn();
+        ReportLog.Actor ada = new ReportLog.Actor("apikey:ada", "ada", "human", List.of("dba"));
+        ReportLog.Actor helper = new ReportLog.Actor("sa:helper", "helper", "service", List.of("dba"));
+        approvedWithKeys(keys, "k1", DEPLOYER, "apikey:ada", ada, null);
+        approvedWithKeys(keys, "k2", DEPLOYER, "apikey:ada", helper, "apikey:ada");
+        approvedWithKeys(keys, "k3", DEPLOYER, "apikey:ada", helper, "apikey:bob");
+        Path bundle = keys.bundle(dir.resolve("keys"), ReportLog.parameters(FROM, TO));
+
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
+                .path("items");
+        assertThat(items.findValuesAsText("id")).containsExactly("k1", "k2");
+        assertThat(items.findValues("by_key_creator")).allMatch(JsonNode::asBoolean);
+        assertReportVerifies(bundle, keys);
+    }
+
+    /** A request whose command ran with a key {@code requesterKeyCreator} created, approved alone with a key {@code approverKeyCreator} created (null: no key). */
+    private static void approvedWithKeys(ReportLog log, String id, ReportLog.Actor requester, String requesterKeyCreator,
+                                         ReportLog.Actor approver, String approverKeyCreator) {
+        ReportLog.Session session = log.session(requester, "shop").open(true);
+        long seq = session.command("DROP TABLE t_" + id, "ddl", "hold-ddl");
+        ObjectNode requested = ReportLog.detail().put("id", id).put("seq", seq).put("command", "DROP TABLE t_" + id).put("class", "ddl")
+                .put("rule", "hold-ddl").put("min_approvals", 1).put("expires_at", log.clock.plusSeconds(900).toString());
+        requested.putArray("approver_groups").add("dba");
+        requested.putObject("requester_key").put("key", "service-account-key:" + id).put("created_by", requesterKeyCreator);
+        log.append("approval.requested", requester, session.id, "shop", requested);
+        ObjectNode approved = ReportLog.detail().put("id", id).put("outcome", "approved").put("reason", "fine").put("min_approvals", 1)
+                .put("break_glass", false);
+        approved.putArray("votes").addObject().put("iss", "tracegate").put("sub", approver.sub()).put("at", log.clock.toString());
+        if (approverKeyCreator != null) {
+            approved.putObject("signed_in_with").put("key", "service-account-key:h-" + id).put("created_by", approverKeyCreator);
+        }
+        log.append("approval.decided", approver, session.id, "shop", approved);
+        session.result(seq, "ok");
+        session.close();
+    }
+
+    /**
      * A command run under a grant is counted as approved only when the bundle does not contradict
      * the grant: the approval it cites gave one, for its class, rule and connection, and it had not
      * expired. A grant whose approval the bundle does not hold is not judged. Until 2026-12-07 every

@@ -121,6 +121,40 @@ class ReportVerifierTest {
         assertThat(result.lines().getFirst()).startsWith("report.html differs from the rendering of the report recomputed from the bundle");
     }
 
+    /**
+     * report.json states its format's version, and a verifier refuses one it does not compute with a
+     * message naming both versions: until 2026-12-07 a report stated no version beyond its format's
+     * name, and a report of another version read as a list of figures that "differ".
+     */
+    @Test
+    void aReportOfAnotherFormatVersionIsRefusedByName() throws Exception {
+        ObjectNode report = (ObjectNode) JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile());
+        assertThat(report.path("format").asText()).isEqualTo("tracegate-audit-report/1");
+        assertThat(report.path("format_version").asText()).isEqualTo(ReportFormat.CURRENT.version()).isEqualTo("1.1");
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("tracegate-audit-report/1, version 1.1");
+
+        report.put("format", "tracegate-audit-report/2").put("format_version", "2.0");
+        Files.write(bundle.resolve(AuditReport.JSON_FILE), AuditReport.json(report));
+        ReportVerifier.Result newer = ReportVerifier.verify(bundle);
+        assertThat(newer.ok()).isFalse();
+        assertThat(newer.summary()).isEqualTo("REPORT FAILED: report.json is of format version 2.0 (tracegate-audit-report/2), a major"
+                + " version this verifier does not know: it reads version 1.1 only; check the report with the verifier of the"
+                + " Tracegate release that wrote it");
+
+        report.put("format", "tracegate-audit-report/1").remove("format_version");
+        Files.write(bundle.resolve(AuditReport.JSON_FILE), AuditReport.json(report));
+        assertThat(ReportVerifier.verify(bundle).summary()).as("a report written before versions were stated reads as 1.0")
+                .startsWith("REPORT FAILED: report.json is of format version 1.0, and this verifier computes version 1.1");
+
+        report.put("format", "tracegate-audit-report/1").put("format_version", "2.3");
+        Files.write(bundle.resolve(AuditReport.JSON_FILE), AuditReport.json(report));
+        assertThat(ReportVerifier.verify(bundle).summary()).contains("states format tracegate-audit-report/1 but format_version \"2.3\"");
+
+        report.put("format", "someone-elses-report/1");
+        Files.write(bundle.resolve(AuditReport.JSON_FILE), AuditReport.json(report));
+        assertThat(ReportVerifier.verify(bundle).summary()).contains("is not a Tracegate audit report");
+    }
+
     @Test
     void aPeriodWithoutActivityGivesAShortValidReport() throws Exception {
         ReportParameters quiet = ReportLog.parameters(Instant.parse("2026-07-01T12:00:00Z"), Instant.parse("2026-07-01T13:00:00Z"));
