@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -59,7 +61,7 @@ final class HostPaths implements AutoCloseable {
         SftpFields fields = new SftpFields(answer);
         int type = fields.uint8();
         if (fields.uint32("request id") != id || type != NAME || fields.uint32("count") < 1) {
-            throw new IOException("the host cannot resolve " + path);
+            throw new HostAnswer("the host cannot resolve " + path);
         }
         String real = fields.path("name");
         if (real == null || !real.startsWith("/")) {
@@ -88,6 +90,63 @@ final class HostPaths implements AutoCloseable {
             return request.unplaceable(UNPLACEABLE);
         }
         return request.placedAt(places);
+    }
+
+    /**
+     * An exec line with where the files it writes are on the host once their links are followed
+     * ({@link SshRequestFacts#writesPlacedAt}): {@code cd /tmp/lnk && echo x > hosts}, {@code lnk}
+     * a link to {@code /etc}, writes {@code /etc/hosts}. A directory the line writes into that does not
+     * exist yet (it makes it) is placed by its nearest existing parent; {@code unknown} when the host
+     * cannot say at all. Any other request as it is.
+     */
+    static SshRequestFacts writesPlaced(ClientSession session, SshRequestFacts request) {
+        List<String> written = request.writtenPaths();
+        if (written.isEmpty()) {
+            return request;
+        }
+        Map<String, String> places = new LinkedHashMap<>();
+        try (HostPaths host = new HostPaths(session)) {
+            String home = host.real(".");
+            for (String path : written) {
+                String asWritten = path.equals("~") ? home : path.startsWith("~/") ? home + path.substring(1) : path;
+                String place = host.nearest(asWritten);
+                if (!place.equals(asWritten)) {
+                    places.put(path, place);
+                }
+            }
+        } catch (IOException e) {
+            return request.unplaceable(UNPLACEABLE);
+        }
+        return request.writesPlacedAt(places);
+    }
+
+    /**
+     * Where an absolute path is once its links are followed, its directories that do not exist yet
+     * kept as written after the nearest one that does (a line that makes them writes there).
+     */
+    private String nearest(String path) throws IOException {
+        String missing = "";
+        String existing = path;
+        while (true) {
+            try {
+                String real = real(existing.isEmpty() ? "/" : existing);
+                return missing.isEmpty() ? real : (real.equals("/") ? "" : real) + missing;
+            } catch (HostAnswer e) {
+                if (existing.isEmpty()) {
+                    throw e;
+                }
+                int slash = existing.lastIndexOf('/');
+                missing = existing.substring(slash) + missing;
+                existing = existing.substring(0, slash);
+            }
+        }
+    }
+
+    /** The host answered that it cannot resolve a path (rather than the channel failing). */
+    private static final class HostAnswer extends IOException {
+        HostAnswer(String message) {
+            super(message);
+        }
     }
 
     private ChannelSubsystem open() throws IOException {

@@ -648,6 +648,40 @@ class SshGatewayTest {
         assertThat(home.resolve(".profile")).doesNotExist();
     }
 
+    /**
+     * A directory that is a link on the host leads a write elsewhere than the line reads: with
+     * {@code cfg} a link to a repository's {@code .git}, {@code cd DIR/cfg && echo ... >> config} and
+     * {@code echo ... > DIR/cfg/hooks/post-checkout} write git's configuration and hooks, which name
+     * programs git runs later. Until 2026-12-07 each was judged as written, a write of {@code DIR/cfg/...},
+     * and ran where such writes were refused. The host now says where each write lands, and the refusal
+     * names the link; a write through a harmless link still runs.
+     */
+    @Test
+    void aWriteThroughALinkedDirectoryIsJudgedWhereItLands() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("exec-links-" + System.nanoTime()));
+        Path gitDir = Files.createDirectories(base.resolve("repo/.git/hooks"));
+        Files.writeString(gitDir.resolve("../config"), "[core]\n");
+        Files.createSymbolicLink(base.resolve("cfg"), base.resolve("repo/.git"));
+        Path plain = Files.createDirectories(base.resolve("plain"));
+        Files.createSymbolicLink(base.resolve("notes"), plain);
+        for (String line : List.of("cd " + base.resolve("cfg") + " && echo '[core] fsmonitor = touch pwned' >> config",
+                "echo 'touch pwned' > " + base.resolve("cfg/hooks/post-checkout"),
+                "cd " + base + " && cp /dev/null cfg/hooks/new-dir/pre-commit")) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("on the host once its links are followed");
+            JsonNode command = command(line);
+            assertThat(command.path("detail").path("class").asText()).as(line).isEqualToIgnoringCase("unknown");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                    .anyMatch(e -> e.path("session").equals(command.path("session"))));
+        }
+        assertThat(base.resolve("repo/.git/config")).hasContent("[core]\n");
+        assertThat(gitDir.resolve("post-checkout")).doesNotExist();
+        var fine = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "cd " + base.resolve("notes") + " && echo kept > today.txt");
+        assertThat(fine.exit()).as(fine.err()).isZero();
+        assertThat(plain.resolve("today.txt")).hasContent("kept\n");
+    }
+
     private static void git(Path repo, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
         command.addAll(List.of(args));

@@ -186,8 +186,7 @@ public final class ShellCommandClassifier {
         Verdict verdict = new Verdict();
         verdict.terminal = true;
         verdict.line(line, HOME, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings,
-                verdict.unnamed);
+        return verdict.classification();
     }
 
     /**
@@ -208,14 +207,13 @@ public final class ShellCommandClassifier {
         for (String path : paths) {
             verdict.written(new Word(path, false, false), operation);
         }
-        return new ShellClassification(verdict.statementClass, List.of(), verdict.reasons);
+        return new ShellClassification(verdict.statementClass, List.of(), verdict.orderedReasons());
     }
 
     private static ShellClassification classify(String line, String workingDirectory) {
         Verdict verdict = new Verdict();
         verdict.line(line, workingDirectory, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings,
-                verdict.unnamed);
+        return verdict.classification();
     }
 
     /** A path on another host, as scp and rsync name one ({@code host:dir}, {@code rsync://host/module}). */
@@ -228,6 +226,10 @@ public final class ShellCommandClassifier {
         private StatementClass statementClass = StatementClass.SESSION;
         private final List<String> programs = new ArrayList<>();
         private final List<String> reasons = new ArrayList<>();
+        /** The reasons that raised the line to its class: a refusal names these, not the line's harmless parts. */
+        private final List<String> decisive = new ArrayList<>();
+        /** Where the line writes, as the line names it (absolute, or {@code ~/...}), for the host to place. */
+        private final List<String> writes = new ArrayList<>();
         private final List<String> readings = new ArrayList<>();
         /** Why a program has no name the line shows: no {@code command} pattern can be shown not to match it. */
         private final List<String> unnamed = new ArrayList<>();
@@ -239,10 +241,27 @@ public final class ShellCommandClassifier {
         private int depth;
 
         void raise(StatementClass found, String reason) {
+            if (found.risk() > statementClass.risk()) {
+                decisive.clear();
+            }
+            if (found.risk() >= statementClass.risk() && !decisive.contains(reason)) {
+                decisive.add(reason);
+            }
             statementClass = StatementClass.max(found, statementClass);
             if (found.risk() >= StatementClass.READ.risk() && !reasons.contains(reason)) {
                 reasons.add(reason);
             }
+        }
+
+        /** The reasons, those that raised the line to its class first ({@code ls; $X} is unknown for {@code $X}). */
+        List<String> orderedReasons() {
+            List<String> ordered = new ArrayList<>(decisive.stream().filter(reasons::contains).toList());
+            reasons.stream().filter(r -> !ordered.contains(r)).forEach(ordered::add);
+            return ordered;
+        }
+
+        ShellClassification classification() {
+            return new ShellClassification(statementClass, programs, orderedReasons(), readings, unnamed, writes);
         }
 
         void line(String line, String workingDirectory, int depth) {
@@ -312,7 +331,8 @@ public final class ShellCommandClassifier {
         private void program(List<Word> words, int depth, boolean argumentsUnknown) {
             Word first = words.getFirst();
             if (!first.literal()) {
-                unnamedProgram("the program's name is only known once the shell expands it");
+                unnamedProgram("the program's name is only known once the shell expands " + first.unread()
+                        + ", which the gateway cannot read before it runs");
                 return;
             }
             String name = programName(first.text());
@@ -356,7 +376,8 @@ public final class ShellCommandClassifier {
                     runsLines(List.of(new Word(String.join(" ", args.stream().map(Word::text).toList()), false, false)),
                             depth);
                 } else if (name.equals("eval")) {
-                    unnamedProgram("eval runs a line only known once the shell expands it");
+                    unnamedProgram("eval runs a line only known once the shell expands " + String.join(" ",
+                            args.stream().filter(a -> !a.literal()).map(Word::unread).toList()));
                 }
             } else {
                 known(name, args, argumentsUnknown);
@@ -395,7 +416,8 @@ public final class ShellCommandClassifier {
                 String text = args.get(i).text();
                 String base = text.substring(text.lastIndexOf('/') + 1);
                 if (!args.get(i).literal()) {
-                    unnamed.add("a word only known once the shell expands it may name the program that runs");
+                    unnamed.add("a word only known once the shell expands " + args.get(i).unread()
+                            + " may name the program that runs");
                 } else if (!text.startsWith("-") && !base.isEmpty() && ++tails > MAX_TAILS) {
                     unnamed.add("more than " + MAX_TAILS + " words that may each name the program that runs");
                     return;
@@ -429,7 +451,7 @@ public final class ShellCommandClassifier {
                 int equals = text.indexOf('=');
                 String value = text.startsWith("-") && equals > 0 ? text.substring(equals + 1) : text;
                 if (!value.equals(text) || value.chars().anyMatch(c -> Character.isWhitespace(c) || ";&|`$(".indexOf(c) >= 0)) {
-                    readAsLine(new Word(value, arg.expands(), arg.globs()));
+                    readAsLine(new Word(value, arg.expands(), arg.globs(), arg.expansions()));
                 }
             }
         }
@@ -437,7 +459,7 @@ public final class ShellCommandClassifier {
         /** A word a program runs as a command line, read for the readings (and unnamed programs) it holds. */
         private void readAsLine(Word line) {
             if (!line.literal()) {
-                unnamed.add("runs a line only known once the shell expands it");
+                unnamed.add("runs a line only known once the shell expands " + line.unread());
                 return;
             }
             Verdict nested = new Verdict();
@@ -451,7 +473,7 @@ public final class ShellCommandClassifier {
         private void runsLines(List<Word> lines, int depth) {
             for (Word line : lines) {
                 if (!line.literal()) {
-                    unnamedProgram("runs a line only known once the shell expands it");
+                    unnamedProgram("runs a line only known once the shell expands " + line.unread());
                 } else {
                     String saved = cwd;
                     line(line.text(), cwd, depth + 1);
@@ -510,7 +532,7 @@ public final class ShellCommandClassifier {
          */
         private void variableSet(Word word) {
             if (!word.literal()) {
-                unnamedProgram("sets a variable whose name is only known once the shell expands it");
+                unnamedProgram("sets a variable whose name is only known once the shell expands " + word.unread());
                 return;
             }
             if (subscripted(word)) {
@@ -957,7 +979,7 @@ public final class ShellCommandClassifier {
             raise(StatementClass.READ, "dd copies data");
             for (Word arg : args) {
                 if (arg.text().startsWith("of=")) {
-                    written(new Word(arg.text().substring(3), arg.expands(), arg.globs()), "dd");
+                    written(new Word(arg.text().substring(3), arg.expands(), arg.globs(), arg.expansions()), "dd");
                 }
             }
         }
@@ -1292,7 +1314,7 @@ public final class ShellCommandClassifier {
                 if (text.startsWith("-") && !text.startsWith("--") && text.indexOf('c') > 0 && i + 1 < args.size()) {
                     Word script = args.get(i + 1);
                     if (!script.literal()) {
-                        unnamedProgram(name + " -c runs a script only known once the shell expands it");
+                        unnamedProgram(name + " -c runs a script only known once the shell expands " + script.unread());
                         return;
                     }
                     String saved = cwd;
@@ -1355,7 +1377,7 @@ public final class ShellCommandClassifier {
         /** A file the line writes (or deletes, or changes): its class depends on where it is. */
         private void written(Word target, String by) {
             if (!target.literal()) {
-                raise(StatementClass.UNKNOWN, by + " writes to a path only known once the shell expands it");
+                raise(StatementClass.UNKNOWN, by + " writes to a path only known once the shell expands " + target.unread());
                 return;
             }
             String text = target.text();
@@ -1368,6 +1390,9 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.UNKNOWN, by + " writes to " + text + ", a path the gateway cannot place (a relative"
                         + " path after a cd it cannot follow, or .. out of the home directory)");
                 return;
+            }
+            if (!writes.contains(path) && !QUIET_DEVICES.contains(path) && !path.startsWith("/dev/fd/")) {
+                writes.add(path);
             }
             if (namesProgramsRunLater(path)) {
                 raise(StatementClass.UNKNOWN, by + " writes " + path + ", which names programs that run later (a shell's"
@@ -1496,13 +1521,13 @@ public final class ShellCommandClassifier {
                     if ((text.equals(option) || longOption(text, option) && text.indexOf('=') < 0) && i + 1 < args.size()) {
                         values.add(args.get(i + 1));
                     } else if (longOption(text, option) && text.indexOf('=') > 0) {
-                        values.add(new Word(text.substring(text.indexOf('=') + 1), arg.expands(), arg.globs()));
+                        values.add(new Word(text.substring(text.indexOf('=') + 1), arg.expands(), arg.globs(), arg.expansions()));
                     } else if (option.length() == 2 && text.length() > 2 && text.startsWith("-") && !text.startsWith("--")
                             && text.indexOf(option.charAt(1)) > 0) {
                         // A cluster (-sSo FILE) or an attached value (-oFILE): the rest of it, or the next word.
                         int at = text.indexOf(option.charAt(1));
                         if (at < text.length() - 1) {
-                            values.add(new Word(text.substring(at + 1), arg.expands(), arg.globs()));
+                            values.add(new Word(text.substring(at + 1), arg.expands(), arg.globs(), arg.expansions()));
                         } else if (i + 1 < args.size()) {
                             values.add(args.get(i + 1));
                         }

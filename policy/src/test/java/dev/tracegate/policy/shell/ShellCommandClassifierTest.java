@@ -501,4 +501,35 @@ class ShellCommandClassifierTest {
         assertThat(ShellCommandClassifier.classify("ls && sudo id").programs()).containsExactly("ls", "sudo");
         assertThat(ShellCommandClassifier.classify("echo $(id)").reasons().getFirst()).contains("command substitution");
     }
+
+    /**
+     * A refusal names what the gateway could not read: the expansion that names the program, and the
+     * part of the line that raised its class, not a harmless command before it. Until 2026-12-07
+     * {@code $X d} was refused as "the program's name is only known once the shell expands it", and
+     * {@code ls; $X} as "ls reads" (the first reason, which the high-risk refusal quotes).
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "$X -rf d => the program's name is only known once the shell expands $X,",
+            "\"${CMD:-rm}\" d => the program's name is only known once the shell expands ${CMD:-rm},",
+            "ls; $X => the program's name is only known once the shell expands $X,",
+            "cat f | ${X}$Y => the program's name is only known once the shell expands ${X} $Y,",
+            "sh -c \"$SCRIPT\" => sh -c runs a script only known once the shell expands $SCRIPT",
+            "ls; echo x > \"$OUT\" => a redirection (>) writes to a path only known once the shell expands $OUT",
+            "ls -la; sudo id => sudo runs commands as another user"})
+    void aRefusalNamesWhatRaisedTheClass(String line, String reason) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.reasons().getFirst()).as("%s %s", line, classification.reasons()).startsWith(reason);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "cd /tmp/lnk && echo x > hosts => /tmp/lnk/hosts",
+            "echo x > a; cp a /srv/x/y; tee -a ~/notes < a => ~/a|/srv/x/y|~/notes",
+            "ls > /dev/null => ''",
+            "cat f => ''"})
+    void theFilesALineWritesAreNamedForTheHostToPlace(String line, String writes) {
+        assertThat(ShellCommandClassifier.classify(line).writes())
+                .containsExactlyElementsOf(writes.isEmpty() ? List.of() : List.of(writes.split("\\|")));
+    }
 }
