@@ -114,6 +114,12 @@ public final class ShellCommandClassifier {
             "shortlog", "show", "show-branch", "show-ref", "sparse-checkout", "stash", "status", "switch",
             "symbolic-ref", "tag", "update-index", "update-ref", "verify-commit", "verify-tag", "version",
             "whatchanged", "worktree");
+    /** git's commands that only read the repository and working tree they run in (their {@code --output} apart). */
+    private static final Set<String> GIT_READS = Set.of("annotate", "blame", "cat-file", "check-attr", "check-ignore",
+            "cherry", "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree", "for-each-ref", "grep",
+            "log", "ls-files", "ls-remote", "ls-tree", "merge-base", "name-rev", "range-diff", "rev-list", "rev-parse",
+            "shortlog", "show", "show-branch", "show-ref", "status", "verify-commit", "verify-tag", "version",
+            "whatchanged");
     /** What makes {@code git config} read rather than set. */
     private static final Set<String> GIT_CONFIG_READS = Set.of("--get", "--get-all", "--get-regexp", "--get-urlmatch",
             "-l", "--list", "get", "list", "--get-color", "--get-colorbool");
@@ -1054,6 +1060,7 @@ public final class ShellCommandClassifier {
             if (command.equals("mv") && operands(after).size() >= 2) {
                 written(operands(after).getLast(), "git mv");
             }
+            gitWrites(command, after);
             if (command.equals("clean") && !shortOption(rest, 'n') && !anyLongOption(after, "--dry-run")) {
                 raise(StatementClass.BULK_WRITE, "git clean deletes every file the repository does not track");
             }
@@ -1079,6 +1086,28 @@ public final class ShellCommandClassifier {
             } else if (gitStartsEditor(command, rest)) {
                 raise(StatementClass.UNKNOWN, "git " + command + " starts an editor, which runs commands typed into it");
             }
+        }
+
+        /**
+         * Where a git command writes: the repository and working tree it runs in ({@code git -C /etc
+         * checkout -- sudoers} writes {@code /etc/sudoers} where {@code /etc} is a repository, as
+         * etckeeper makes it), unless it only reads; and the directory or file a command names
+         * ({@code git clone URL /etc/x}, {@code git init DIR}, {@code git worktree add DIR},
+         * {@code git bundle create FILE}). Until 2026-12-07 each was a write wherever it landed.
+         */
+        private void gitWrites(String command, List<Word> after) {
+            if (!GIT_READS.contains(command)) {
+                written(new Word(".", false, false), "git " + command + " writes the repository and working tree it runs in");
+            }
+            List<Word> operands = operands(after);
+            List<Word> named = switch (command) {
+                case "clone" -> operands.size() >= 2 ? operands.subList(1, operands.size()) : List.of();
+                case "init" -> operands;
+                case "worktree", "bundle" -> operands.isEmpty() || !Set.of("add", "create").contains(operands.getFirst().text())
+                        ? List.of() : operands.subList(1, operands.size());
+                default -> List.of();
+            };
+            named.forEach(w -> written(w, "git " + command));
         }
 
         /**
@@ -1426,7 +1455,7 @@ public final class ShellCommandClassifier {
                     || inHome != null && RUN_LATER_IN_HOME.stream().anyMatch(p -> p.endsWith("/")
                             // the directory itself too: cp x ~/bin writes ~/bin/x
                             ? inHome.startsWith(p) || inHome.equals(p.substring(0, p.length() - 1)) : inHome.equals(p))
-                    || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> path.contains("/.config/" + c));
+                    || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> (path + "/").contains("/.config/" + c));
         }
 
         private static boolean under(String path, List<String> directories) {

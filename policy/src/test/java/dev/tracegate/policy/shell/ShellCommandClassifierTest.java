@@ -373,7 +373,7 @@ class ShellCommandClassifierTest {
             "cd /home/deploy && git merge origin/main => UNKNOWN",
             "cd $DIR && git pull => UNKNOWN",
             "git -C $DIR pull => UNKNOWN",
-            "git -C / pull => UNKNOWN",
+            "git -C / pull => DANGEROUS_ADMIN", // writes the working tree at /, the home among it
             "git -C /home pull => UNKNOWN",
             "git -C /var/www -C ../../home/deploy pull => UNKNOWN",
             "git apply evil.patch => UNKNOWN",
@@ -531,5 +531,35 @@ class ShellCommandClassifierTest {
     void theFilesALineWritesAreNamedForTheHostToPlace(String line, String writes) {
         assertThat(ShellCommandClassifier.classify(line).writes())
                 .containsExactlyElementsOf(writes.isEmpty() ? List.of() : List.of(writes.split("\\|")));
+    }
+
+    /**
+     * git writes the repository and working tree it runs in, and the directory or file a command names:
+     * where that is a system directory (etckeeper keeps {@code /etc} in git), the write is judged there.
+     * Until 2026-12-07 each of these was a WRITE: {@code git -C /etc checkout -- sudoers} rewrote
+     * {@code /etc/sudoers} where writes under {@code /etc} were refused.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "git -C /etc checkout -- sudoers => PRIVILEGE",
+            "cd /etc && git reset --hard HEAD~1 => PRIVILEGE",
+            "git -C /etc rm hosts => PRIVILEGE",
+            "git -C /etc stash pop => PRIVILEGE",
+            "git -C /boot pull => DANGEROUS_ADMIN",
+            "git clone https://example.org/r.git /etc/cron.d => PRIVILEGE",
+            "git clone -b main https://example.org/r.git /usr/local/bin => PRIVILEGE",
+            "git clone https://example.org/r.git ~/.config/git => UNKNOWN",
+            "git init /etc => PRIVILEGE",
+            "git worktree add -b x /etc/x => PRIVILEGE",
+            "git bundle create ~/.bashrc HEAD => UNKNOWN",
+            "git bundle create /etc/x HEAD => PRIVILEGE",
+            // Where git only reads, or writes outside system directories, it stays what it was.
+            "git -C /etc log --oneline => WRITE",
+            "git -C /var/www/app pull => WRITE",
+            "git clone https://example.org/r.git /tmp/r => WRITE",
+            "git status => WRITE"})
+    void gitIsJudgedWhereItWrites(String line, StatementClass expected) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
     }
 }
