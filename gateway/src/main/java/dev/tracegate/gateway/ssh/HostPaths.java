@@ -108,9 +108,10 @@ final class HostPaths implements AutoCloseable {
         try (HostPaths host = new HostPaths(session)) {
             String home = host.real(".");
             for (String path : written) {
-                String asWritten = path.equals("~") ? home : path.startsWith("~/") ? home + path.substring(1) : path;
-                String place = host.nearest(asWritten);
-                if (!place.equals(asWritten)) {
+                String onHost = path.equals("~") ? home : path.startsWith("~/") ? home + path.substring(1) : path;
+                // Judged as the line's own paths are: in the home directory as ~/..., whatever the home is.
+                String place = inHome(host.nearest(onHost), home);
+                if (!place.equals(path)) {
                     places.put(path, place);
                 }
             }
@@ -118,6 +119,14 @@ final class HostPaths implements AutoCloseable {
             return request.unplaceable(UNPLACEABLE);
         }
         return request.writesPlacedAt(places);
+    }
+
+    /** A place on the host, written {@code ~/...} when it is in the upstream account's home directory. */
+    private static String inHome(String place, String home) {
+        if (place.equals(home)) {
+            return "~";
+        }
+        return place.startsWith(home + "/") && !home.equals("/") ? "~" + place.substring(home.length()) : place;
     }
 
     /**

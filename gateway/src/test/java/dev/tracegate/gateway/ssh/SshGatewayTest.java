@@ -662,11 +662,14 @@ class SshGatewayTest {
         Path gitDir = Files.createDirectories(base.resolve("repo/.git/hooks"));
         Files.writeString(gitDir.resolve("../config"), "[core]\n");
         Files.createSymbolicLink(base.resolve("cfg"), base.resolve("repo/.git"));
+        Files.createSymbolicLink(base.resolve("hooks"), gitDir);
         Path plain = Files.createDirectories(base.resolve("plain"));
         Files.createSymbolicLink(base.resolve("notes"), plain);
         for (String line : List.of("cd " + base.resolve("cfg") + " && echo '[core] fsmonitor = touch pwned' >> config",
                 "echo 'touch pwned' > " + base.resolve("cfg/hooks/post-checkout"),
-                "cd " + base + " && cp /dev/null cfg/hooks/new-dir/pre-commit")) {
+                "cd " + base + " && cp /dev/null cfg/hooks/new-dir/pre-commit",
+                // The kernel follows hooks before the .. after it: this is repo/.git/config, not DIR/config.
+                "echo '[core] fsmonitor = touch pwned' >> " + base + "/hooks/../config")) {
             var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
             assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
             assertThat(run.err()).as(line).contains("on the host once its links are followed");

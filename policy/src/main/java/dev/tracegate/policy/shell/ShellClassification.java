@@ -17,7 +17,8 @@ import java.util.List;
  *                       {@code sh -c "$X"}, {@code eval $X}); empty when every program is named. A blocking
  *                       or holding {@code command} pattern cannot be shown not to match such a program
  * @param writes         the files it writes, as the line names them (absolute, or {@code ~/...} in the home
- *                       directory), judged as written: the host says where each is once its links are followed
+ *                       directory; {@code ..} kept, which the host resolves after the link before it), judged
+ *                       as written: the host says where each is once its links are followed
  *                       ({@code cd /tmp/lnk && echo x > hosts} with {@code lnk -> /etc} writes {@code /etc/hosts})
  */
 public record ShellClassification(StatementClass statementClass, List<String> programs, List<String> reasons,

@@ -1420,8 +1420,12 @@ public final class ShellCommandClassifier {
                         + " path after a cd it cannot follow, or .. out of the home directory)");
                 return;
             }
-            if (!writes.contains(path) && !QUIET_DEVICES.contains(path) && !path.startsWith("/dev/fd/")) {
-                writes.add(path);
+            // The host places the path as written: the kernel follows a link before a .. after it
+            // (/tmp/lnk/../x, lnk -> /etc/ssh, is /etc/x), where the line's reading took .. away.
+            String asWritten = text.startsWith("/") || text.equals(HOME) || text.startsWith(HOME + "/") ? text
+                    : cwd + "/" + text;
+            if (!writes.contains(asWritten) && !QUIET_DEVICES.contains(path) && !path.startsWith("/dev/fd/")) {
+                writes.add(asWritten);
             }
             if (namesProgramsRunLater(path)) {
                 raise(StatementClass.UNKNOWN, by + " writes " + path + ", which names programs that run later (a shell's"

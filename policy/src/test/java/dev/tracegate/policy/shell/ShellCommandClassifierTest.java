@@ -526,6 +526,7 @@ class ShellCommandClassifierTest {
     @CsvSource(delimiterString = " => ", value = {
             "cd /tmp/lnk && echo x > hosts => /tmp/lnk/hosts",
             "echo x > a; cp a /srv/x/y; tee -a ~/notes < a => ~/a|/srv/x/y|~/notes",
+            "echo x > /tmp/lnk/../hosts; cd /srv && cp f ../x => /tmp/lnk/../hosts|/srv/f|/srv/../x",
             "ls > /dev/null => ''",
             "cat f => ''"})
     void theFilesALineWritesAreNamedForTheHostToPlace(String line, String writes) {
