@@ -27,6 +27,11 @@ final class HostPaths implements AutoCloseable {
     static final String UNPLACEABLE = "the host cannot say where the path is once its links are followed (a"
             + " directory in it does not exist), so the gateway cannot decide on it";
 
+    /** Why an exec line is judged {@code unknown} when git may make a directory it then writes through. */
+    static final String UNBORN = "the line writes into a directory that does not exist yet on the host, and git, which"
+            + " the line runs, writes names the line does not show (a repository's symbolic links among them): the"
+            + " gateway cannot say where the write lands";
+
     private static final int INIT = 1, VERSION = 2, REALPATH = 16, NAME = 104;
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
 
@@ -96,8 +101,9 @@ final class HostPaths implements AutoCloseable {
      * An exec line with where the files it writes are on the host once their links are followed
      * ({@link SshRequestFacts#writesPlacedAt}): {@code cd /tmp/lnk && echo x > hosts}, {@code lnk}
      * a link to {@code /etc}, writes {@code /etc/hosts}. A directory the line writes into that does not
-     * exist yet (it makes it) is placed by its nearest existing parent; {@code unknown} when the host
-     * cannot say at all. Any other request as it is.
+     * exist yet (it makes it) is placed by its nearest existing parent, unless the line runs git, which
+     * may make it with links in it ({@code git clone URL d && echo x > d/lnk/f}): then, and when the
+     * host cannot say at all, {@code unknown}. Any other request as it is.
      */
     static SshRequestFacts writesPlaced(ClientSession session, SshRequestFacts request) {
         List<String> written = request.writtenPaths();
@@ -110,7 +116,11 @@ final class HostPaths implements AutoCloseable {
             for (String path : written) {
                 String onHost = path.equals("~") ? home : path.startsWith("~/") ? home + path.substring(1) : path;
                 // Judged as the line's own paths are: in the home directory as ~/..., whatever the home is.
-                String place = inHome(host.nearest(onHost), home);
+                Place found = host.nearest(onHost);
+                if (!found.missing().isEmpty() && request.classification().programs().contains("git")) {
+                    return request.unplaceable(UNBORN); // git clone URL d && echo x > d/lnk/f: lnk may come with d
+                }
+                String place = inHome(found.path(), home);
                 if (!place.equals(path)) {
                     places.put(path, place);
                 }
@@ -133,13 +143,12 @@ final class HostPaths implements AutoCloseable {
      * Where an absolute path is once its links are followed, its directories that do not exist yet
      * kept as written after the nearest one that does (a line that makes them writes there).
      */
-    private String nearest(String path) throws IOException {
+    private Place nearest(String path) throws IOException {
         String missing = "";
         String existing = path;
         while (true) {
             try {
-                String real = real(existing.isEmpty() ? "/" : existing);
-                return missing.isEmpty() ? real : (real.equals("/") ? "" : real) + missing;
+                return new Place(real(existing.isEmpty() ? "/" : existing), missing);
             } catch (HostAnswer e) {
                 if (existing.isEmpty()) {
                     throw e;
@@ -148,6 +157,19 @@ final class HostPaths implements AutoCloseable {
                 missing = existing.substring(slash) + missing;
                 existing = existing.substring(0, slash);
             }
+        }
+    }
+
+    /**
+     * A path placed on the host: where its nearest existing directory is, and the rest as written.
+     *
+     * @param existing where the part that exists is once its links are followed
+     * @param missing  the part that does not exist yet ({@code /new/f}), empty when all of it does
+     */
+    private record Place(String existing, String missing) {
+
+        String path() {
+            return missing.isEmpty() ? existing : (existing.equals("/") ? "" : existing) + missing;
         }
     }
 

@@ -685,6 +685,34 @@ class SshGatewayTest {
         assertThat(plain.resolve("today.txt")).hasContent("kept\n");
     }
 
+    /**
+     * git writes the symbolic links its commits hold: {@code git clone SRC DIR/copy && echo ... >>
+     * DIR/copy/lnk/config}, {@code lnk} a link in the repository to another repository's {@code .git},
+     * wrote that repository's configuration. {@code DIR/copy} does not exist when the gateway asks the
+     * host, so the write cannot be placed: the line is unknown.
+     */
+    @Test
+    void aWriteIntoADirectoryGitMakesInTheSameLineIsUnknown() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("git-links-" + System.nanoTime()));
+        Path victim = Files.createDirectories(base.resolve("victim/.git"));
+        Files.writeString(victim.resolve("config"), "[core]\n");
+        Path source = Files.createDirectories(base.resolve("source"));
+        git(source, "init", "-q");
+        Files.createSymbolicLink(source.resolve("lnk"), victim);
+        git(source, "add", "lnk");
+        git(source, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "a link");
+        String line = "git clone -q " + source + " " + base.resolve("copy") + " && echo '[core] fsmonitor = touch pwned' >> "
+                + base.resolve("copy/lnk/config");
+        var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("does not exist yet on the host");
+        assertThat(victim.resolve("config")).hasContent("[core]\n");
+        assertThat(base.resolve("copy")).doesNotExist();
+        var clone = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git clone -q " + source + " " + base.resolve("plain"));
+        assertThat(clone.exit()).as(clone.err()).isZero();
+        assertThat(base.resolve("plain/lnk")).isSymbolicLink();
+    }
+
     private static void git(Path repo, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
         command.addAll(List.of(args));
