@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -128,10 +129,13 @@ final class ProxiedRequest {
         HttpRequestFacts sent = new HttpRequestFacts(client.method(), route.path(), client.headerMap());
         HttpRequestFacts facts = sent.withMethodParameters(MethodParameters.of(client.query()))
                 .withMethodParameters(MethodParameters.of(sent.pathQuery()));
-        String framing = TransferCoding.unreadable(client.headerValues("transfer-encoding"));
-        PolicyBody read = framing != null ? PolicyBody.unread(facts, "the body is framed with Transfer-Encoding "
-                + framing + ", and the gateway reads chunked alone: what rules, approvers and masking would see is"
-                + " not what the target would get") : policyBody(subject, facts);
+        boolean http10 = request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0;
+        String framing = TransferCoding.unreadable(client.headerValues("transfer-encoding"), http10);
+        PolicyBody read = framing == null ? policyBody(subject, facts) : PolicyBody.unread(facts, http10
+                ? "the request is HTTP/1.0, which has no transfer codings, yet names Transfer-Encoding " + framing
+                        + ": a proxy before the gateway may read its body as the next request"
+                : "the body is framed with Transfer-Encoding " + framing + ", and the gateway reads chunked alone: what"
+                        + " rules, approvers and masking would see is not what the target would get");
         Ruling ruling = context.services().guard().decide(subject, read != null ? read.command() : new Command.Http(facts, null));
         String trace = Optional.ofNullable(client.header("traceparent"))
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);

@@ -22,6 +22,19 @@ final class TransferCoding {
      * there is no {@code Transfer-Encoding} or it is {@code chunked} alone.
      */
     static String unreadable(List<String> headers) {
+        return unreadable(headers, false);
+    }
+
+    /**
+     * As {@link #unreadable(List)}, for a request of HTTP/1.0 too ({@code http10}): that version has
+     * no transfer codings, so RFC 9112 (6.1) has a receiver treat any {@code Transfer-Encoding} in it
+     * as faulty framing. A proxy before the gateway that follows it reads the chunked body as the next
+     * request, where Jetty reads it as this one's body: the two would answer different requests.
+     */
+    static String unreadable(List<String> headers, boolean http10) {
+        if (http10 && !headers.isEmpty()) {
+            return String.join(", ", headers);
+        }
         List<String> codings = new ArrayList<>();
         for (String header : headers) {
             for (String coding : header.split(",", -1)) {

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -24,6 +26,11 @@ final class HostPaths implements AutoCloseable {
     /** Why a request is judged {@code unknown} when one of its paths cannot be placed. */
     static final String UNPLACEABLE = "the host cannot say where the path is once its links are followed (a"
             + " directory in it does not exist), so the gateway cannot decide on it";
+
+    /** Why an exec line is judged {@code unknown} when git may make a directory it then writes through. */
+    static final String UNBORN = "the line writes into a directory that does not exist yet on the host, and git, which"
+            + " the line runs, writes names the line does not show (a repository's symbolic links among them): the"
+            + " gateway cannot say where the write lands";
 
     private static final int INIT = 1, VERSION = 2, REALPATH = 16, NAME = 104;
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
@@ -59,7 +66,7 @@ final class HostPaths implements AutoCloseable {
         SftpFields fields = new SftpFields(answer);
         int type = fields.uint8();
         if (fields.uint32("request id") != id || type != NAME || fields.uint32("count") < 1) {
-            throw new IOException("the host cannot resolve " + path);
+            throw new HostAnswer("the host cannot resolve " + path);
         }
         String real = fields.path("name");
         if (real == null || !real.startsWith("/")) {
@@ -88,6 +95,89 @@ final class HostPaths implements AutoCloseable {
             return request.unplaceable(UNPLACEABLE);
         }
         return request.placedAt(places);
+    }
+
+    /**
+     * An exec line with where the files it writes are on the host once their links are followed
+     * ({@link SshRequestFacts#writesPlacedAt}): {@code cd /tmp/lnk && echo x > hosts}, {@code lnk}
+     * a link to {@code /etc}, writes {@code /etc/hosts}. A directory the line writes into that does not
+     * exist yet (it makes it) is placed by its nearest existing parent, unless the line runs git, which
+     * may make it with links in it ({@code git clone URL d && echo x > d/lnk/f}): then, and when the
+     * host cannot say at all, {@code unknown}. Any other request as it is.
+     */
+    static SshRequestFacts writesPlaced(ClientSession session, SshRequestFacts request) {
+        List<String> written = request.writtenPaths();
+        if (written.isEmpty()) {
+            return request;
+        }
+        Map<String, String> places = new LinkedHashMap<>();
+        try (HostPaths host = new HostPaths(session)) {
+            String home = host.real(".");
+            for (String path : written) {
+                String onHost = path.equals("~") ? home : path.startsWith("~/") ? home + path.substring(1) : path;
+                // Judged as the line's own paths are: in the home directory as ~/..., whatever the home is.
+                Place found = host.nearest(onHost);
+                if (!found.missing().isEmpty() && request.classification().programs().contains("git")) {
+                    return request.unplaceable(UNBORN); // git clone URL d && echo x > d/lnk/f: lnk may come with d
+                }
+                String place = inHome(found.path(), home);
+                if (!place.equals(path)) {
+                    places.put(path, place);
+                }
+            }
+        } catch (IOException e) {
+            return request.unplaceable(UNPLACEABLE);
+        }
+        return request.writesPlacedAt(places);
+    }
+
+    /** A place on the host, written {@code ~/...} when it is in the upstream account's home directory. */
+    private static String inHome(String place, String home) {
+        if (place.equals(home)) {
+            return "~";
+        }
+        return place.startsWith(home + "/") && !home.equals("/") ? "~" + place.substring(home.length()) : place;
+    }
+
+    /**
+     * Where an absolute path is once its links are followed, its directories that do not exist yet
+     * kept as written after the nearest one that does (a line that makes them writes there).
+     */
+    private Place nearest(String path) throws IOException {
+        String missing = "";
+        String existing = path;
+        while (true) {
+            try {
+                return new Place(real(existing.isEmpty() ? "/" : existing), missing);
+            } catch (HostAnswer e) {
+                if (existing.isEmpty()) {
+                    throw e;
+                }
+                int slash = existing.lastIndexOf('/');
+                missing = existing.substring(slash) + missing;
+                existing = existing.substring(0, slash);
+            }
+        }
+    }
+
+    /**
+     * A path placed on the host: where its nearest existing directory is, and the rest as written.
+     *
+     * @param existing where the part that exists is once its links are followed
+     * @param missing  the part that does not exist yet ({@code /new/f}), empty when all of it does
+     */
+    private record Place(String existing, String missing) {
+
+        String path() {
+            return missing.isEmpty() ? existing : (existing.equals("/") ? "" : existing) + missing;
+        }
+    }
+
+    /** The host answered that it cannot resolve a path (rather than the channel failing). */
+    private static final class HostAnswer extends IOException {
+        HostAnswer(String message) {
+            super(message);
+        }
     }
 
     private ChannelSubsystem open() throws IOException {

@@ -79,6 +79,9 @@ final class RelayedChannel extends CallerStreams {
         if (!request.legacyScpPaths().isEmpty()) { // its files are judged where they are on the host, as sftp's
             request = placed(caller, request);
         }
+        if (!request.writtenPaths().isEmpty()) { // and so are the files a line writes: a directory may be a link
+            request = writesPlaced(caller, request);
+        }
         String message = request.operation().configName();
         String environmentRefused = context.gate().admitEnvironment(caller, requested, this::tell);
         if (environmentRefused != null) {
@@ -156,6 +159,15 @@ final class RelayedChannel extends CallerStreams {
     private SshRequestFacts placed(SshCaller caller, SshRequestFacts request) {
         try {
             return HostPaths.placed(caller.upstream(context.hosts()), request);
+        } catch (IOException e) {
+            return request.unplaceable(HostPaths.UNPLACEABLE);
+        }
+    }
+
+    /** An exec line judged where its writes land on the host ({@link HostPaths#writesPlaced}); unknown when it cannot be asked. */
+    private SshRequestFacts writesPlaced(SshCaller caller, SshRequestFacts request) {
+        try {
+            return HostPaths.writesPlaced(caller.upstream(context.hosts()), request);
         } catch (IOException e) {
             return request.unplaceable(HostPaths.UNPLACEABLE);
         }

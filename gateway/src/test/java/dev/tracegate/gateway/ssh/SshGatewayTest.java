@@ -648,6 +648,71 @@ class SshGatewayTest {
         assertThat(home.resolve(".profile")).doesNotExist();
     }
 
+    /**
+     * A directory that is a link on the host leads a write elsewhere than the line reads: with
+     * {@code cfg} a link to a repository's {@code .git}, {@code cd DIR/cfg && echo ... >> config} and
+     * {@code echo ... > DIR/cfg/hooks/post-checkout} write git's configuration and hooks, which name
+     * programs git runs later. Until 2026-12-07 each was judged as written, a write of {@code DIR/cfg/...},
+     * and ran where such writes were refused. The host now says where each write lands, and the refusal
+     * names the link; a write through a harmless link still runs.
+     */
+    @Test
+    void aWriteThroughALinkedDirectoryIsJudgedWhereItLands() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("exec-links-" + System.nanoTime()));
+        Path gitDir = Files.createDirectories(base.resolve("repo/.git/hooks"));
+        Files.writeString(gitDir.resolve("../config"), "[core]\n");
+        Files.createSymbolicLink(base.resolve("cfg"), base.resolve("repo/.git"));
+        Files.createSymbolicLink(base.resolve("hooks"), gitDir);
+        Path plain = Files.createDirectories(base.resolve("plain"));
+        Files.createSymbolicLink(base.resolve("notes"), plain);
+        for (String line : List.of("cd " + base.resolve("cfg") + " && echo '[core] fsmonitor = touch pwned' >> config",
+                "echo 'touch pwned' > " + base.resolve("cfg/hooks/post-checkout"),
+                "cd " + base + " && cp /dev/null cfg/hooks/new-dir/pre-commit",
+                // The kernel follows hooks before the .. after it: this is repo/.git/config, not DIR/config.
+                "echo '[core] fsmonitor = touch pwned' >> " + base + "/hooks/../config")) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("on the host once its links are followed");
+            JsonNode command = command(line);
+            assertThat(command.path("detail").path("class").asText()).as(line).isEqualToIgnoringCase("unknown");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                    .anyMatch(e -> e.path("session").equals(command.path("session"))));
+        }
+        assertThat(base.resolve("repo/.git/config")).hasContent("[core]\n");
+        assertThat(gitDir.resolve("post-checkout")).doesNotExist();
+        var fine = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "cd " + base.resolve("notes") + " && echo kept > today.txt");
+        assertThat(fine.exit()).as(fine.err()).isZero();
+        assertThat(plain.resolve("today.txt")).hasContent("kept\n");
+    }
+
+    /**
+     * git writes the symbolic links its commits hold: {@code git clone SRC DIR/copy && echo ... >>
+     * DIR/copy/lnk/config}, {@code lnk} a link in the repository to another repository's {@code .git},
+     * wrote that repository's configuration. {@code DIR/copy} does not exist when the gateway asks the
+     * host, so the write cannot be placed: the line is unknown.
+     */
+    @Test
+    void aWriteIntoADirectoryGitMakesInTheSameLineIsUnknown() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("git-links-" + System.nanoTime()));
+        Path victim = Files.createDirectories(base.resolve("victim/.git"));
+        Files.writeString(victim.resolve("config"), "[core]\n");
+        Path source = Files.createDirectories(base.resolve("source"));
+        git(source, "init", "-q");
+        Files.createSymbolicLink(source.resolve("lnk"), victim);
+        git(source, "add", "lnk");
+        git(source, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "a link");
+        String line = "git clone -q " + source + " " + base.resolve("copy") + " && echo '[core] fsmonitor = touch pwned' >> "
+                + base.resolve("copy/lnk/config");
+        var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("does not exist yet on the host");
+        assertThat(victim.resolve("config")).hasContent("[core]\n");
+        assertThat(base.resolve("copy")).doesNotExist();
+        var clone = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git clone -q " + source + " " + base.resolve("plain"));
+        assertThat(clone.exit()).as(clone.err()).isZero();
+        assertThat(base.resolve("plain/lnk")).isSymbolicLink();
+    }
+
     private static void git(Path repo, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
         command.addAll(List.of(args));

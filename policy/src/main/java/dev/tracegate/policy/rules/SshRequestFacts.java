@@ -5,7 +5,9 @@ import dev.tracegate.policy.shell.ShellClassification;
 import dev.tracegate.policy.shell.ShellCommandClassifier;
 import dev.tracegate.policy.sql.StatementClass;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the policy sees of one SSH request: the operation, the text a rule's {@code command}
@@ -139,6 +141,41 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
      */
     public SshRequestFacts placedAt(List<String> places) {
         return new SshRequestFacts(operation, text, places, trees, classification, typed);
+    }
+
+    /** The files an exec line writes, as it names them (absolute, or {@code ~/...}), for the host to place; empty otherwise. */
+    public List<String> writtenPaths() {
+        return operation == SshOperation.EXEC && !typed ? classification.writes() : List.of();
+    }
+
+    /**
+     * The same exec line, whose writes land at {@code places} on the host once their links are
+     * followed (a written path to where it is; a path that is where it reads is left out): each place
+     * is judged as a write named there would be, and the riskier reading wins. {@code cd /tmp/lnk &&
+     * echo x > hosts}, {@code lnk} a link to {@code /etc}, writes {@code /etc/hosts}: a privilege
+     * change, where until 2026-12-07 it was judged a write of {@code /tmp/lnk/hosts}.
+     */
+    public SshRequestFacts writesPlacedAt(Map<String, String> places) {
+        StatementClass raised = classification.statementClass();
+        Map<String, ShellClassification> judged = new LinkedHashMap<>();
+        for (Map.Entry<String, String> place : places.entrySet()) {
+            ShellClassification there = ShellCommandClassifier.fileChange(List.of(place.getValue()), "a write through a link");
+            judged.put(place.getKey(), there);
+            raised = StatementClass.max(raised, there.statementClass());
+        }
+        StatementClass highest = raised;
+        List<String> decisive = judged.entrySet().stream()
+                .filter(j -> highest != classification.statementClass() && j.getValue().statementClass() == highest)
+                .map(j -> j.getKey() + " is " + places.get(j.getKey()) + " on the host once its links are followed: "
+                        + String.join(", ", j.getValue().reasons()))
+                .toList();
+        if (decisive.isEmpty()) {
+            return this;
+        }
+        List<String> reasons = new ArrayList<>(decisive);
+        reasons.addAll(classification.reasons());
+        return new SshRequestFacts(operation, text, paths, trees, new ShellClassification(raised, classification.programs(),
+                reasons, classification.readings(), classification.unnamed(), classification.writes()), typed);
     }
 
     /**

@@ -114,6 +114,12 @@ public final class ShellCommandClassifier {
             "shortlog", "show", "show-branch", "show-ref", "sparse-checkout", "stash", "status", "switch",
             "symbolic-ref", "tag", "update-index", "update-ref", "verify-commit", "verify-tag", "version",
             "whatchanged", "worktree");
+    /** git's commands that only read the repository and working tree they run in (their {@code --output} apart). */
+    private static final Set<String> GIT_READS = Set.of("annotate", "blame", "cat-file", "check-attr", "check-ignore",
+            "cherry", "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree", "for-each-ref", "grep",
+            "log", "ls-files", "ls-remote", "ls-tree", "merge-base", "name-rev", "range-diff", "rev-list", "rev-parse",
+            "shortlog", "show", "show-branch", "show-ref", "status", "verify-commit", "verify-tag", "version",
+            "whatchanged");
     /** What makes {@code git config} read rather than set. */
     private static final Set<String> GIT_CONFIG_READS = Set.of("--get", "--get-all", "--get-regexp", "--get-urlmatch",
             "-l", "--list", "get", "list", "--get-color", "--get-colorbool");
@@ -186,8 +192,7 @@ public final class ShellCommandClassifier {
         Verdict verdict = new Verdict();
         verdict.terminal = true;
         verdict.line(line, HOME, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings,
-                verdict.unnamed);
+        return verdict.classification();
     }
 
     /**
@@ -208,14 +213,13 @@ public final class ShellCommandClassifier {
         for (String path : paths) {
             verdict.written(new Word(path, false, false), operation);
         }
-        return new ShellClassification(verdict.statementClass, List.of(), verdict.reasons);
+        return new ShellClassification(verdict.statementClass, List.of(), verdict.orderedReasons());
     }
 
     private static ShellClassification classify(String line, String workingDirectory) {
         Verdict verdict = new Verdict();
         verdict.line(line, workingDirectory, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings,
-                verdict.unnamed);
+        return verdict.classification();
     }
 
     /** A path on another host, as scp and rsync name one ({@code host:dir}, {@code rsync://host/module}). */
@@ -228,6 +232,10 @@ public final class ShellCommandClassifier {
         private StatementClass statementClass = StatementClass.SESSION;
         private final List<String> programs = new ArrayList<>();
         private final List<String> reasons = new ArrayList<>();
+        /** The reasons that raised the line to its class: a refusal names these, not the line's harmless parts. */
+        private final List<String> decisive = new ArrayList<>();
+        /** Where the line writes, as the line names it (absolute, or {@code ~/...}), for the host to place. */
+        private final List<String> writes = new ArrayList<>();
         private final List<String> readings = new ArrayList<>();
         /** Why a program has no name the line shows: no {@code command} pattern can be shown not to match it. */
         private final List<String> unnamed = new ArrayList<>();
@@ -239,10 +247,27 @@ public final class ShellCommandClassifier {
         private int depth;
 
         void raise(StatementClass found, String reason) {
+            if (found.risk() > statementClass.risk()) {
+                decisive.clear();
+            }
+            if (found.risk() >= statementClass.risk() && !decisive.contains(reason)) {
+                decisive.add(reason);
+            }
             statementClass = StatementClass.max(found, statementClass);
             if (found.risk() >= StatementClass.READ.risk() && !reasons.contains(reason)) {
                 reasons.add(reason);
             }
+        }
+
+        /** The reasons, those that raised the line to its class first ({@code ls; $X} is unknown for {@code $X}). */
+        List<String> orderedReasons() {
+            List<String> ordered = new ArrayList<>(decisive.stream().filter(reasons::contains).toList());
+            reasons.stream().filter(r -> !ordered.contains(r)).forEach(ordered::add);
+            return ordered;
+        }
+
+        ShellClassification classification() {
+            return new ShellClassification(statementClass, programs, orderedReasons(), readings, unnamed, writes);
         }
 
         void line(String line, String workingDirectory, int depth) {
@@ -312,7 +337,8 @@ public final class ShellCommandClassifier {
         private void program(List<Word> words, int depth, boolean argumentsUnknown) {
             Word first = words.getFirst();
             if (!first.literal()) {
-                unnamedProgram("the program's name is only known once the shell expands it");
+                unnamedProgram("the program's name is only known once the shell expands " + first.unread()
+                        + ", which the gateway cannot read before it runs");
                 return;
             }
             String name = programName(first.text());
@@ -356,7 +382,8 @@ public final class ShellCommandClassifier {
                     runsLines(List.of(new Word(String.join(" ", args.stream().map(Word::text).toList()), false, false)),
                             depth);
                 } else if (name.equals("eval")) {
-                    unnamedProgram("eval runs a line only known once the shell expands it");
+                    unnamedProgram("eval runs a line only known once the shell expands " + String.join(" ",
+                            args.stream().filter(a -> !a.literal()).map(Word::unread).toList()));
                 }
             } else {
                 known(name, args, argumentsUnknown);
@@ -395,7 +422,8 @@ public final class ShellCommandClassifier {
                 String text = args.get(i).text();
                 String base = text.substring(text.lastIndexOf('/') + 1);
                 if (!args.get(i).literal()) {
-                    unnamed.add("a word only known once the shell expands it may name the program that runs");
+                    unnamed.add("a word only known once the shell expands " + args.get(i).unread()
+                            + " may name the program that runs");
                 } else if (!text.startsWith("-") && !base.isEmpty() && ++tails > MAX_TAILS) {
                     unnamed.add("more than " + MAX_TAILS + " words that may each name the program that runs");
                     return;
@@ -429,7 +457,7 @@ public final class ShellCommandClassifier {
                 int equals = text.indexOf('=');
                 String value = text.startsWith("-") && equals > 0 ? text.substring(equals + 1) : text;
                 if (!value.equals(text) || value.chars().anyMatch(c -> Character.isWhitespace(c) || ";&|`$(".indexOf(c) >= 0)) {
-                    readAsLine(new Word(value, arg.expands(), arg.globs()));
+                    readAsLine(new Word(value, arg.expands(), arg.globs(), arg.expansions()));
                 }
             }
         }
@@ -437,7 +465,7 @@ public final class ShellCommandClassifier {
         /** A word a program runs as a command line, read for the readings (and unnamed programs) it holds. */
         private void readAsLine(Word line) {
             if (!line.literal()) {
-                unnamed.add("runs a line only known once the shell expands it");
+                unnamed.add("runs a line only known once the shell expands " + line.unread());
                 return;
             }
             Verdict nested = new Verdict();
@@ -451,7 +479,7 @@ public final class ShellCommandClassifier {
         private void runsLines(List<Word> lines, int depth) {
             for (Word line : lines) {
                 if (!line.literal()) {
-                    unnamedProgram("runs a line only known once the shell expands it");
+                    unnamedProgram("runs a line only known once the shell expands " + line.unread());
                 } else {
                     String saved = cwd;
                     line(line.text(), cwd, depth + 1);
@@ -510,7 +538,7 @@ public final class ShellCommandClassifier {
          */
         private void variableSet(Word word) {
             if (!word.literal()) {
-                unnamedProgram("sets a variable whose name is only known once the shell expands it");
+                unnamedProgram("sets a variable whose name is only known once the shell expands " + word.unread());
                 return;
             }
             if (subscripted(word)) {
@@ -957,7 +985,7 @@ public final class ShellCommandClassifier {
             raise(StatementClass.READ, "dd copies data");
             for (Word arg : args) {
                 if (arg.text().startsWith("of=")) {
-                    written(new Word(arg.text().substring(3), arg.expands(), arg.globs()), "dd");
+                    written(new Word(arg.text().substring(3), arg.expands(), arg.globs(), arg.expansions()), "dd");
                 }
             }
         }
@@ -1032,6 +1060,7 @@ public final class ShellCommandClassifier {
             if (command.equals("mv") && operands(after).size() >= 2) {
                 written(operands(after).getLast(), "git mv");
             }
+            gitWrites(command, after);
             if (command.equals("clean") && !shortOption(rest, 'n') && !anyLongOption(after, "--dry-run")) {
                 raise(StatementClass.BULK_WRITE, "git clean deletes every file the repository does not track");
             }
@@ -1057,6 +1086,28 @@ public final class ShellCommandClassifier {
             } else if (gitStartsEditor(command, rest)) {
                 raise(StatementClass.UNKNOWN, "git " + command + " starts an editor, which runs commands typed into it");
             }
+        }
+
+        /**
+         * Where a git command writes: the repository and working tree it runs in ({@code git -C /etc
+         * checkout -- sudoers} writes {@code /etc/sudoers} where {@code /etc} is a repository, as
+         * etckeeper makes it), unless it only reads; and the directory or file a command names
+         * ({@code git clone URL /etc/x}, {@code git init DIR}, {@code git worktree add DIR},
+         * {@code git bundle create FILE}). Until 2026-12-07 each was a write wherever it landed.
+         */
+        private void gitWrites(String command, List<Word> after) {
+            if (!GIT_READS.contains(command)) {
+                written(new Word(".", false, false), "git " + command + " writes the repository and working tree it runs in");
+            }
+            List<Word> operands = operands(after);
+            List<Word> named = switch (command) {
+                case "clone" -> operands.size() >= 2 ? operands.subList(1, operands.size()) : List.of();
+                case "init" -> operands;
+                case "worktree", "bundle" -> operands.isEmpty() || !Set.of("add", "create").contains(operands.getFirst().text())
+                        ? List.of() : operands.subList(1, operands.size());
+                default -> List.of();
+            };
+            named.forEach(w -> written(w, "git " + command));
         }
 
         /**
@@ -1292,7 +1343,7 @@ public final class ShellCommandClassifier {
                 if (text.startsWith("-") && !text.startsWith("--") && text.indexOf('c') > 0 && i + 1 < args.size()) {
                     Word script = args.get(i + 1);
                     if (!script.literal()) {
-                        unnamedProgram(name + " -c runs a script only known once the shell expands it");
+                        unnamedProgram(name + " -c runs a script only known once the shell expands " + script.unread());
                         return;
                     }
                     String saved = cwd;
@@ -1355,7 +1406,7 @@ public final class ShellCommandClassifier {
         /** A file the line writes (or deletes, or changes): its class depends on where it is. */
         private void written(Word target, String by) {
             if (!target.literal()) {
-                raise(StatementClass.UNKNOWN, by + " writes to a path only known once the shell expands it");
+                raise(StatementClass.UNKNOWN, by + " writes to a path only known once the shell expands " + target.unread());
                 return;
             }
             String text = target.text();
@@ -1368,6 +1419,13 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.UNKNOWN, by + " writes to " + text + ", a path the gateway cannot place (a relative"
                         + " path after a cd it cannot follow, or .. out of the home directory)");
                 return;
+            }
+            // The host places the path as written: the kernel follows a link before a .. after it
+            // (/tmp/lnk/../x, lnk -> /etc/ssh, is /etc/x), where the line's reading took .. away.
+            String asWritten = text.startsWith("/") || text.equals(HOME) || text.startsWith(HOME + "/") ? text
+                    : cwd + "/" + text;
+            if (!writes.contains(asWritten) && !QUIET_DEVICES.contains(path) && !path.startsWith("/dev/fd/")) {
+                writes.add(asWritten);
             }
             if (namesProgramsRunLater(path)) {
                 raise(StatementClass.UNKNOWN, by + " writes " + path + ", which names programs that run later (a shell's"
@@ -1401,7 +1459,7 @@ public final class ShellCommandClassifier {
                     || inHome != null && RUN_LATER_IN_HOME.stream().anyMatch(p -> p.endsWith("/")
                             // the directory itself too: cp x ~/bin writes ~/bin/x
                             ? inHome.startsWith(p) || inHome.equals(p.substring(0, p.length() - 1)) : inHome.equals(p))
-                    || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> path.contains("/.config/" + c));
+                    || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> (path + "/").contains("/.config/" + c));
         }
 
         private static boolean under(String path, List<String> directories) {
@@ -1496,13 +1554,13 @@ public final class ShellCommandClassifier {
                     if ((text.equals(option) || longOption(text, option) && text.indexOf('=') < 0) && i + 1 < args.size()) {
                         values.add(args.get(i + 1));
                     } else if (longOption(text, option) && text.indexOf('=') > 0) {
-                        values.add(new Word(text.substring(text.indexOf('=') + 1), arg.expands(), arg.globs()));
+                        values.add(new Word(text.substring(text.indexOf('=') + 1), arg.expands(), arg.globs(), arg.expansions()));
                     } else if (option.length() == 2 && text.length() > 2 && text.startsWith("-") && !text.startsWith("--")
                             && text.indexOf(option.charAt(1)) > 0) {
                         // A cluster (-sSo FILE) or an attached value (-oFILE): the rest of it, or the next word.
                         int at = text.indexOf(option.charAt(1));
                         if (at < text.length() - 1) {
-                            values.add(new Word(text.substring(at + 1), arg.expands(), arg.globs()));
+                            values.add(new Word(text.substring(at + 1), arg.expands(), arg.globs(), arg.expansions()));
                         } else if (i + 1 < args.size()) {
                             values.add(args.get(i + 1));
                         }

@@ -22,8 +22,24 @@ public final class ShellLine {
      * @param text      the word's value, quotes and escapes removed
      * @param expands   whether an unquoted or double-quoted {@code $} expansion is in it, so its value is not known
      * @param globs     whether an unquoted {@code * ? [} or brace is in it, so it may stand for other names
+     * @param expansions the expansions in it as written ({@code $X}, {@code ${X:-rm}}), so a refusal can name
+     *                   what the gateway could not read
      */
-    public record Word(String text, boolean expands, boolean globs) {
+    public record Word(String text, boolean expands, boolean globs, List<String> expansions) {
+
+        public Word {
+            expansions = List.copyOf(expansions);
+        }
+
+        /** A word whose expansions, if any, are not named. */
+        public Word(String text, boolean expands, boolean globs) {
+            this(text, expands, globs, List.of());
+        }
+
+        /** The expansions as written, for a reason ({@code $X}); what the word reads as when none is known. */
+        public String unread() {
+            return expansions.isEmpty() ? text : String.join(" ", expansions);
+        }
 
         /** Whether the word's value is exactly {@link #text}. */
         public boolean literal() {
@@ -100,6 +116,8 @@ public final class ShellLine {
         private final List<SimpleCommand> commands = new ArrayList<>();
         private List<Word> words = new ArrayList<>();
         private List<Redirection> redirections = new ArrayList<>();
+        /** The expansions of the word being read, as written. */
+        private List<String> expansions = new ArrayList<>();
 
         Reader(String line) {
             this.line = line;
@@ -209,6 +227,7 @@ public final class ShellLine {
         }
 
         private Word word() {
+            expansions = new ArrayList<>();
             StringBuilder text = new StringBuilder();
             boolean expands = false;
             boolean globs = false;
@@ -262,7 +281,7 @@ public final class ShellLine {
                     }
                 }
             }
-            return new Word(text.toString(), expands, globs);
+            return new Word(text.toString(), expands, globs, expansions);
         }
 
         private boolean doubleQuoted(StringBuilder text) {
@@ -295,6 +314,12 @@ public final class ShellLine {
 
         /** {@code $name}, {@code ${...}}, {@code $1}, {@code $?}: a value the gateway does not know. */
         private void expansion() {
+            int start = at;
+            expansionBody();
+            expansions.add(line.substring(start, at));
+        }
+
+        private void expansionBody() {
             at++;
             if (at >= line.length()) {
                 return;

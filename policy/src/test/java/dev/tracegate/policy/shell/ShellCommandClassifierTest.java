@@ -373,7 +373,7 @@ class ShellCommandClassifierTest {
             "cd /home/deploy && git merge origin/main => UNKNOWN",
             "cd $DIR && git pull => UNKNOWN",
             "git -C $DIR pull => UNKNOWN",
-            "git -C / pull => UNKNOWN",
+            "git -C / pull => DANGEROUS_ADMIN", // writes the working tree at /, the home among it
             "git -C /home pull => UNKNOWN",
             "git -C /var/www -C ../../home/deploy pull => UNKNOWN",
             "git apply evil.patch => UNKNOWN",
@@ -500,5 +500,67 @@ class ShellCommandClassifierTest {
         assertThat(ShellCommandClassifier.classify("ls && sudo id").reasons()).anyMatch(r -> r.contains("sudo"));
         assertThat(ShellCommandClassifier.classify("ls && sudo id").programs()).containsExactly("ls", "sudo");
         assertThat(ShellCommandClassifier.classify("echo $(id)").reasons().getFirst()).contains("command substitution");
+    }
+
+    /**
+     * A refusal names what the gateway could not read: the expansion that names the program, and the
+     * part of the line that raised its class, not a harmless command before it. Until 2026-12-07
+     * {@code $X d} was refused as "the program's name is only known once the shell expands it", and
+     * {@code ls; $X} as "ls reads" (the first reason, which the high-risk refusal quotes).
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "$X -rf d => the program's name is only known once the shell expands $X,",
+            "\"${CMD:-rm}\" d => the program's name is only known once the shell expands ${CMD:-rm},",
+            "ls; $X => the program's name is only known once the shell expands $X,",
+            "cat f | ${X}$Y => the program's name is only known once the shell expands ${X} $Y,",
+            "sh -c \"$SCRIPT\" => sh -c runs a script only known once the shell expands $SCRIPT",
+            "ls; echo x > \"$OUT\" => a redirection (>) writes to a path only known once the shell expands $OUT",
+            "ls -la; sudo id => sudo runs commands as another user"})
+    void aRefusalNamesWhatRaisedTheClass(String line, String reason) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.reasons().getFirst()).as("%s %s", line, classification.reasons()).startsWith(reason);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "cd /tmp/lnk && echo x > hosts => /tmp/lnk/hosts",
+            "echo x > a; cp a /srv/x/y; tee -a ~/notes < a => ~/a|/srv/x/y|~/notes",
+            "echo x > /tmp/lnk/../hosts; cd /srv && cp f ../x => /tmp/lnk/../hosts|/srv/f|/srv/../x",
+            "ls > /dev/null => ''",
+            "cat f => ''"})
+    void theFilesALineWritesAreNamedForTheHostToPlace(String line, String writes) {
+        assertThat(ShellCommandClassifier.classify(line).writes())
+                .containsExactlyElementsOf(writes.isEmpty() ? List.of() : List.of(writes.split("\\|")));
+    }
+
+    /**
+     * git writes the repository and working tree it runs in, and the directory or file a command names:
+     * where that is a system directory (etckeeper keeps {@code /etc} in git), the write is judged there.
+     * Until 2026-12-07 each of these was a WRITE: {@code git -C /etc checkout -- sudoers} rewrote
+     * {@code /etc/sudoers} where writes under {@code /etc} were refused.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "git -C /etc checkout -- sudoers => PRIVILEGE",
+            "cd /etc && git reset --hard HEAD~1 => PRIVILEGE",
+            "git -C /etc rm hosts => PRIVILEGE",
+            "git -C /etc stash pop => PRIVILEGE",
+            "git -C /boot pull => DANGEROUS_ADMIN",
+            "git clone https://example.org/r.git /etc/cron.d => PRIVILEGE",
+            "git clone -b main https://example.org/r.git /usr/local/bin => PRIVILEGE",
+            "git clone https://example.org/r.git ~/.config/git => UNKNOWN",
+            "git init /etc => PRIVILEGE",
+            "git worktree add -b x /etc/x => PRIVILEGE",
+            "git bundle create ~/.bashrc HEAD => UNKNOWN",
+            "git bundle create /etc/x HEAD => PRIVILEGE",
+            // Where git only reads, or writes outside system directories, it stays what it was.
+            "git -C /etc log --oneline => WRITE",
+            "git -C /var/www/app pull => WRITE",
+            "git clone https://example.org/r.git /tmp/r => WRITE",
+            "git status => WRITE"})
+    void gitIsJudgedWhereItWrites(String line, StatementClass expected) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
     }
 }
