@@ -514,12 +514,12 @@ public final class TerminalOutputMasker {
      * cost is that a live program's last line ending in a number shows when its next line (or the prompt) comes.
      */
     static int openLineBrokenValue(String text) {
-        int end = text.lastIndexOf('\n');
-        if (end <= 0 || !mayGoOnWithAValue(text, end + 1)) {
+        int[] lineBreak = lastBreak(text, text.length());
+        if (lineBreak == null || lineBreak[0] == 0 || !mayGoOnWithAValue(text, lineBreak[1])) {
             return Integer.MAX_VALUE;
         }
-        int lineStart = text.lastIndexOf('\n', end - 1) + 1;
-        String line = text.substring(lineStart, end);
+        int lineStart = pieceStart(text, lineBreak[0]);
+        String line = text.substring(lineStart, lineBreak[0]);
         if (CutAddressEnd.mayGoOnNextLine(withoutBreakMark(line)) || CutAddressEnd.mayGoOnNextLineInItsLocalPart(line)) {
             return lineStart;
         }
@@ -528,13 +528,38 @@ public final class TerminalOutputMasker {
         }
         int start = lineStart;
         for (int lines = 1; start > 0 && lines < MAX_CARD_LINES; lines++) {
-            int previousStart = text.lastIndexOf('\n', start - 2) + 1;
-            if (!LineBrokenCard.mayGoOnNextLine(text.substring(previousStart, start - 1))) {
+            int[] before = lastBreak(text, start);
+            int previousStart = pieceStart(text, before[0]);
+            if (!LineBrokenCard.mayGoOnNextLine(text.substring(previousStart, before[0]))) {
                 break;
             }
             start = previousStart;
         }
         return start;
+    }
+
+    /**
+     * Where the last line break that ends before {@code end} starts and ends, or null: a line feed, or one written as
+     * an escape ({@code \n}, {@code \r\n}), as COPY's text format, {@code \copy ... to stdout} and a log's JSON
+     * write a value's line break, which {@link LineBrokenCard} and {@link LineBrokenAddress} read as one too.
+     */
+    private static int[] lastBreak(String text, int end) {
+        for (int k = end - 1; k >= 0; k--) {
+            if (text.charAt(k) == '\n') {
+                return new int[] {k, k + 1};
+            }
+            if (text.charAt(k) == 'n' && k > 0 && text.charAt(k - 1) == '\\') {
+                boolean cr = k >= 3 && text.startsWith("\\r", k - 3);
+                return new int[] {cr ? k - 3 : k - 1, k + 1};
+            }
+        }
+        return null;
+    }
+
+    /** Where the piece of text that ends at a line break at {@code breakStart} starts: after the break before it. */
+    private static int pieceStart(String text, int breakStart) {
+        int[] before = lastBreak(text, breakStart);
+        return before == null ? 0 : before[1];
     }
 
     /**
