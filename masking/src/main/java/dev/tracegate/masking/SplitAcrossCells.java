@@ -75,6 +75,7 @@ public final class SplitAcrossCells {
         parts = credentialsCut(cells, parts);
         parts = addressesCutAtTheirAt(cells, parts);
         parts = addressesCutInTheirDomain(cells, parts);
+        parts = cardsCutInARun(cells, parts);
         return cardGroupsAcross(cells, parts);
     }
 
@@ -87,7 +88,8 @@ public final class SplitAcrossCells {
      */
     public static boolean mayBePiece(String cell) {
         // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
-        return isCutAtAnAt(cell) || isCutInItsDomain(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
+        // a grouped run cut inside a group (4111 11) is one too (cardsCutInARun)
+        return isCutAtAnAt(cell) || isCutInItsDomain(cell) || (runDigits(cell) > 0 && isGrouped(cell))
                 || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE || KeyBlockAcrossValues.mayBeKeyMaterial(cell);
     }
 
@@ -380,6 +382,58 @@ public final class SplitAcrossCells {
             pieces[k] = cells[first + k].strip();
         }
         return found(parts, cells, order, pieces, " ", EntityType.CARD);
+    }
+
+    /**
+     * A card's digits cut anywhere between neighbouring read cells, inside a group or in a run written without groups:
+     * {@code 4111 11 | 11 1111 1111}, {@code 41111111 | 11111111}, as a statement cutting a value with {@code substr}
+     * or {@code left} and {@code right} prints it. {@link #cardGroupsAcross} reads whole groups only, joined by a
+     * space, so before 2026-12-07 such a row showed the card in clear. Each run of two to {@value #MAX_CARD_CELLS}
+     * neighbouring cells that are digits alone (single spaces or hyphens between them), {@value #MIN_CARD_DIGITS} to
+     * {@value #MAX_CARD_DIGITS} digits together, is joined as written and read for a card reaching into two cells or
+     * more, as {@link LineBrokenCard} reads a card's lines. The card detector's issuer ranges and Luhn check set two
+     * numbers side by side apart from a card's pieces (docs/masking.md).
+     */
+    private EntityType[] cardsCutInARun(String[] cells, EntityType[] parts) {
+        EntityType[] out = parts;
+        for (int first = 0; first + 1 < cells.length; first++) {
+            int digits = runDigits(cells[first]);
+            for (int last = first + 1; digits > 0 && last < cells.length && last - first < MAX_CARD_CELLS; last++) {
+                int more = runDigits(cells[last]);
+                if (more == 0 || digits + more > MAX_CARD_DIGITS) {
+                    break;
+                }
+                digits += more;
+                if (digits >= MIN_CARD_DIGITS) {
+                    int[] order = new int[last - first + 1];
+                    String[] pieces = new String[order.length];
+                    for (int k = 0; k < order.length; k++) {
+                        order[k] = first + k;
+                        pieces[k] = cells[first + k].strip();
+                    }
+                    out = found(out, cells, order, pieces, "", EntityType.CARD);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many digits {@code cell} holds when it is digits alone, single spaces or hyphens between them; else 0. */
+    private static int runDigits(String cell) {
+        String text = cell == null ? "" : cell.strip();
+        if (text.isEmpty() || text.length() > 2 * MAX_CARD_DIGITS || !isDigit(text.charAt(text.length() - 1))) {
+            return 0;
+        }
+        int digits = 0;
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (isDigit(c)) {
+                digits++;
+            } else if (!((c == ' ' || c == '-') && k > 0 && isDigit(text.charAt(k - 1)))) {
+                return 0;
+            }
+        }
+        return digits;
     }
 
     /**
