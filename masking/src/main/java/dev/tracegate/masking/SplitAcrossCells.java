@@ -391,20 +391,23 @@ public final class SplitAcrossCells {
      * space, so before 2026-12-07 such a row showed the card in clear. Each run of two to {@value #MAX_CARD_CELLS}
      * neighbouring cells that are digits alone (single spaces or hyphens between them), {@value #MIN_CARD_DIGITS} to
      * {@value #MAX_CARD_DIGITS} digits together, is joined as written and read for a card reaching into two cells or
-     * more, as {@link LineBrokenCard} reads a card's lines. The card detector's issuer ranges and Luhn check set two
-     * numbers side by side apart from a card's pieces (docs/masking.md).
+     * more, as {@link LineBrokenCard} reads a card's lines, when one of them is no plain group (a run of plain groups
+     * is {@link #plainGroupsInARow}'s: lists of bug numbers, {@code #358092, #358093, #358094}, made cards so). The card
+     * detector's issuer ranges and Luhn check set two numbers side by side apart from a card's pieces (docs/masking.md).
      */
     private EntityType[] cardsCutInARun(String[] cells, EntityType[] parts) {
         EntityType[] out = parts;
         for (int first = 0; first + 1 < cells.length; first++) {
             int digits = runDigits(cells[first]);
+            boolean cut = digits > 0 && !isPlainGroup(cells[first].strip());
             for (int last = first + 1; digits > 0 && last < cells.length && last - first < MAX_CARD_CELLS; last++) {
                 int more = runDigits(cells[last]);
                 if (more == 0 || digits + more > MAX_CARD_DIGITS) {
                     break;
                 }
                 digits += more;
-                if (digits >= MIN_CARD_DIGITS) {
+                cut |= !isPlainGroup(cells[last].strip());
+                if (digits >= MIN_CARD_DIGITS && cut) { // plain groups alone are plainGroupsInARow's, joined by spaces
                     int[] order = new int[last - first + 1];
                     String[] pieces = new String[order.length];
                     for (int k = 0; k < order.length; k++) {
