@@ -118,7 +118,7 @@ public final class LineBrokenCard {
         int runStart = runEnd;
         while (runStart > start && (isDigit(text.charAt(runStart - 1))
                 || (isSeparator(text.charAt(runStart - 1)) && runStart - 1 > start && isDigit(text.charAt(runStart - 2))
-                && isDigit(text.charAt(runStart))))) {
+                && runStart < runEnd && isDigit(text.charAt(runStart))))) { // a separator ending the line is none
             runStart--;
         }
         return runStart == runEnd || !isDigit(text.charAt(runEnd - 1)) || !bounded(text, runStart - 1, start)

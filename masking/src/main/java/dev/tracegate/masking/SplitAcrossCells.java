@@ -85,6 +85,7 @@ public final class SplitAcrossCells {
         parts = credentialsCut(cells, shapes, parts);
         parts = addressesCutAtTheirAt(cells, shapes, parts);
         parts = addressesCutInTheirDomain(cells, shapes, parts);
+        parts = cardsCutInARun(cells, shapes, parts);
         return cardGroupsAcross(cells, shapes, parts);
     }
 
@@ -94,7 +95,7 @@ public final class SplitAcrossCells {
     static final int CUT_IN_DOMAIN = 1 << 1;
     /** It is digit groups alone ({@link #digitGroups}). */
     static final int DIGIT_GROUPS = 1 << 2;
-    /** It is digit groups alone that hold a space, or a hyphen after their first character ({@link #isGrouped}). */
+    /** It is digit groups or a run of digits that hold a space, or a hyphen after their first character ({@link #isGrouped}). */
     static final int GROUPED = 1 << 3;
     /** It is a JWT's JSON part ({@link JwtAcrossValues.Part#JSON}). */
     static final int JWT_JSON = 1 << 4;
@@ -108,6 +109,8 @@ public final class SplitAcrossCells {
     static final int STARTS_CREDENTIAL = 1 << 8;
     /** It ends with an assignment waiting for its value ({@link #awaitsValue}). */
     static final int AWAITS_VALUE = 1 << 9;
+    /** It is digits alone, single spaces or hyphens between them, groups of any length ({@link #runDigits}). */
+    static final int DIGIT_RUN = 1 << 10;
 
     /**
      * What every first look {@link #piecesOf} takes at a cell sees, one bit each ({@link #CUT_AT_AN_AT}, ...; 0 for
@@ -120,10 +123,12 @@ public final class SplitAcrossCells {
         }
         JwtAcrossValues.Part part = JwtAcrossValues.partOf(cell);
         boolean digitGroups = digitGroups(cell) > 0;
+        boolean digitRun = digitGroups || runDigits(cell) > 0; // digit groups are a run of digits too
         return (isCutAtAnAt(cell) ? CUT_AT_AN_AT : 0)
                 | (isCutInItsDomain(cell) ? CUT_IN_DOMAIN : 0)
                 | (digitGroups ? DIGIT_GROUPS : 0)
-                | (digitGroups && isGrouped(cell) ? GROUPED : 0) // only ever read with DIGIT_GROUPS
+                | (digitRun ? DIGIT_RUN : 0)
+                | (digitRun && isGrouped(cell) ? GROUPED : 0) // only ever read with DIGIT_GROUPS or DIGIT_RUN
                 | (part == JwtAcrossValues.Part.JSON ? JWT_JSON : part == JwtAcrossValues.Part.SIGNATURE ? JWT_SIGNATURE : 0)
                 | (startsJson(cell) ? STARTS_JSON : 0)
                 | (KeyBlockAcrossValues.mayBeKeyMaterial(cell) ? KEY_MATERIAL : 0)
@@ -149,8 +154,9 @@ public final class SplitAcrossCells {
     /** {@link #mayBePiece(String)} of a cell's {@link #shapeOf shape}. */
     static boolean mayBePiece(int shape) {
         // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
+        // a grouped run cut inside a group (4111 11) is one too (cardsCutInARun)
         return has(shape, CUT_AT_AN_AT | CUT_IN_DOMAIN | JWT_JSON | JWT_SIGNATURE | KEY_MATERIAL)
-                || (has(shape, DIGIT_GROUPS) && has(shape, GROUPED));
+                || (has(shape, DIGIT_RUN) && has(shape, GROUPED));
     }
 
     /**
@@ -166,12 +172,12 @@ public final class SplitAcrossCells {
     /**
      * Whether a cell of this {@link #shapeOf shape}, the last of a row, gives {@link #piecesOf} nothing to read that
      * the row's other cells do not: no key material, no JWT part, no assignment waiting for its value (which reads
-     * the cell before it), no cut at an {@code @} or in a domain, no digit groups. Then, when no other cell
+     * the cell before it), no cut at an {@code @} or in a domain, no digit groups nor run of digits. Then, when no other cell
      * {@link #mayReachLaterCells}, every pass finds in the row exactly what it finds without the cell, and
      * nothing in the cell.
      */
     static boolean addsNothingAsLast(int shape) {
-        return !has(shape, DIGIT_GROUPS | KEY_MATERIAL | AWAITS_VALUE | CUT_AT_AN_AT | CUT_IN_DOMAIN | STARTS_JSON
+        return !has(shape, DIGIT_GROUPS | DIGIT_RUN | KEY_MATERIAL | AWAITS_VALUE | CUT_AT_AN_AT | CUT_IN_DOMAIN | STARTS_JSON
                 | JWT_JSON | JWT_SIGNATURE);
     }
 
@@ -470,6 +476,64 @@ public final class SplitAcrossCells {
             pieces[k] = cells[first + k].strip();
         }
         return found(parts, cells, order, pieces, " ", EntityType.CARD);
+    }
+
+    /**
+     * A card's digits cut anywhere between neighbouring read cells, inside a group or in a run written without groups:
+     * {@code 4111 11 | 11 1111 1111}, {@code 41111111 | 11111111}, as a statement cutting a value with {@code substr}
+     * or {@code left} and {@code right} prints it. {@link #cardGroupsAcross} reads whole groups only, joined by a
+     * space, so before 2026-12-07 such a row showed the card in clear. Each run of two to {@value #MAX_CARD_CELLS}
+     * neighbouring cells that are digits alone (single spaces or hyphens between them), {@value #MIN_CARD_DIGITS} to
+     * {@value #MAX_CARD_DIGITS} digits together, is joined as written and read for a card reaching into two cells or
+     * more, as {@link LineBrokenCard} reads a card's lines, when one of them is no plain group (a run of plain groups
+     * is {@link #plainGroupsInARow}'s: lists of bug numbers, {@code #358092, #358093, #358094}, made cards so). The card
+     * detector's issuer ranges and Luhn check set two numbers side by side apart from a card's pieces (docs/masking.md).
+     */
+    private EntityType[] cardsCutInARun(String[] cells, int[] shapes, EntityType[] parts) {
+        EntityType[] out = parts;
+        for (int first = 0; first + 1 < cells.length; first++) {
+            if (!has(shapes[first], DIGIT_RUN) || !has(shapes[first + 1], DIGIT_RUN)) {
+                continue; // no run starts here: most rows, told by their shapes
+            }
+            int digits = runDigits(cells[first]);
+            boolean cut = digits > 0 && !isPlainGroup(cells[first].strip());
+            for (int last = first + 1; digits > 0 && last < cells.length && last - first < MAX_CARD_CELLS; last++) {
+                int more = runDigits(cells[last]);
+                if (more == 0 || digits + more > MAX_CARD_DIGITS) {
+                    break;
+                }
+                digits += more;
+                cut |= !isPlainGroup(cells[last].strip());
+                if (digits >= MIN_CARD_DIGITS && cut) { // plain groups alone are plainGroupsInARow's, joined by spaces
+                    int[] order = new int[last - first + 1];
+                    String[] pieces = new String[order.length];
+                    for (int k = 0; k < order.length; k++) {
+                        order[k] = first + k;
+                        pieces[k] = cells[first + k].strip();
+                    }
+                    out = found(out, cells, order, pieces, "", EntityType.CARD);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many digits {@code cell} holds when it is digits alone, single spaces or hyphens between them; else 0. */
+    private static int runDigits(String cell) {
+        String text = cell == null ? "" : cell.strip();
+        if (text.isEmpty() || text.length() > 2 * MAX_CARD_DIGITS || !isDigit(text.charAt(text.length() - 1))) {
+            return 0;
+        }
+        int digits = 0;
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (isDigit(c)) {
+                digits++;
+            } else if (!((c == ' ' || c == '-') && k > 0 && isDigit(text.charAt(k - 1)))) {
+                return 0;
+            }
+        }
+        return digits;
     }
 
     /**

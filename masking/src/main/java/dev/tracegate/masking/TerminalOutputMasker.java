@@ -196,6 +196,7 @@ public final class TerminalOutputMasker {
                 cut = Math.min(cut, Math.min(PrintedRow.openQuoteAt(screen.text), openNamedValues(screen.text)));
                 cut = Math.min(cut, openAddressCut(screen.text));
             }
+            cut = Math.min(cut, openLineBrokenValue(screen.text)); // held over a quiet moment too
         }
         if (cut == 0 && mode != Release.END) {
             return; // finds can only move the cut back: nothing to pass on, nothing to scan yet
@@ -496,6 +497,83 @@ public final class TerminalOutputMasker {
             }
         }
         return Integer.MAX_VALUE;
+    }
+
+    /** The most lines a card's pieces are held over, one group a line ({@link LineBrokenCard} reads six). */
+    private static final int MAX_CARD_LINES = 6;
+
+    /**
+     * Where the finished lines that end the text start when the last of them may end a value's first piece that the
+     * next line completes, or {@link Integer#MAX_VALUE}: a card's digits ({@code 4111 11}, then {@code 11 1111 1111};
+     * a group a line, the lines of groups before it with it), an address's local part ({@code ada.love}, then {@code
+     * lace@example.com}) or an address cut at its {@code @} or in its domain. {@link LineBrokenCard} and {@link
+     * LineBrokenAddress} read such pieces across the line break only when both are in one scanned text. Held while
+     * output keeps coming and over a quiet moment too: a program printing the pieces with a pause between them
+     * ({@code echo 4111; sleep 1; echo 1111 ...}) passed the first ones on in clear before 2026-12-07. The hold ends
+     * when the next line starts with what cannot go on with the value (a prompt's sign) or when the output ends; the
+     * cost is that a live program's last line ending in a number shows when its next line (or the prompt) comes.
+     */
+    static int openLineBrokenValue(String text) {
+        int[] lineBreak = lastBreak(text, text.length());
+        if (lineBreak == null || lineBreak[0] == 0 || !mayGoOnWithAValue(text, lineBreak[1])) {
+            return Integer.MAX_VALUE;
+        }
+        int lineStart = pieceStart(text, lineBreak[0]);
+        String line = text.substring(lineStart, lineBreak[0]);
+        if (CutAddressEnd.mayGoOnNextLine(withoutBreakMark(line)) || CutAddressEnd.mayGoOnNextLineInItsLocalPart(line)) {
+            return lineStart;
+        }
+        if (!LineBrokenCard.mayGoOnNextLine(line)) {
+            return Integer.MAX_VALUE;
+        }
+        int start = lineStart;
+        for (int lines = 1; start > 0 && lines < MAX_CARD_LINES; lines++) {
+            int[] before = lastBreak(text, start);
+            int previousStart = pieceStart(text, before[0]);
+            if (!LineBrokenCard.mayGoOnNextLine(text.substring(previousStart, before[0]))) {
+                break;
+            }
+            start = previousStart;
+        }
+        return start;
+    }
+
+    /**
+     * Where the last line break that ends before {@code end} starts and ends, or null: a line feed, or one written as
+     * an escape ({@code \n}, {@code \r\n}), as COPY's text format, {@code \copy ... to stdout} and a log's JSON
+     * write a value's line break, which {@link LineBrokenCard} and {@link LineBrokenAddress} read as one too.
+     */
+    private static int[] lastBreak(String text, int end) {
+        for (int k = end - 1; k >= 0; k--) {
+            if (text.charAt(k) == '\n') {
+                return new int[] {k, k + 1};
+            }
+            if (text.charAt(k) == 'n' && k > 0 && text.charAt(k - 1) == '\\') {
+                boolean cr = k >= 3 && text.startsWith("\\r", k - 3);
+                return new int[] {cr ? k - 3 : k - 1, k + 1};
+            }
+        }
+        return null;
+    }
+
+    /** Where the piece of text that ends at a line break at {@code breakStart} starts: after the break before it. */
+    private static int pieceStart(String text, int breakStart) {
+        int[] before = lastBreak(text, breakStart);
+        return before == null ? 0 : before[1];
+    }
+
+    /**
+     * Whether the unfinished line from {@code from} may still go on with a value the line before it began: nothing
+     * yet, or blanks, digits and address characters only (a prompt ends in its sign, {@code $}, {@code >}, {@code #}).
+     */
+    private static boolean mayGoOnWithAValue(String text, int from) {
+        for (int k = from; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (!(c < 128 && Character.isLetterOrDigit(c) || " \t\r._%+-@".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code line} without psql's mark of a line break in a value at its end ({@code +} or {@code ↵}, after the padding). */

@@ -66,6 +66,21 @@ class SplitAcrossCellsTest {
      * an id and a date was scanned twice over to find that out: about 4 us a five-column row, 1.1 us
      * now); an American Express card's 4-6-5 split still is.
      */
+    /**
+     * A card cut between neighbouring cells inside a group or in a run written without groups, as {@code substr} or
+     * {@code left} and {@code right} cut it: before 2026-12-07 only whole groups were read across cells. Numbers side by
+     * side that make no card, and a card's pieces apart (not neighbours), stay.
+     */
+    @Test
+    void aCardCutInsideAGroupOrARunBetweenNeighbouringCellsIsMasked() {
+        assertThat(parts("7", "4111 11", "11 1111 1111", "visa")).containsExactly(null, EntityType.CARD, EntityType.CARD, null);
+        assertThat(parts("41111111", "11111111")).containsExactly(EntityType.CARD, EntityType.CARD);
+        assertThat(parts("4111-1111-11", "11-1111")).containsExactly(EntityType.CARD, EntityType.CARD);
+        assertThat(parts("41111", "111111111", "11")).containsOnly(EntityType.CARD);
+        assertThat(parts("12345678", "87654321")).isNull();
+        assertThat(parts("4111 11", "paid", "11 1111 1111")).isNull();
+    }
+
     @Test
     void anIdBesideADateIsNotACardsPiecesButAFourSixFiveCardIs() {
         for (int id = 41_234_560; id < 41_234_600; id++) {

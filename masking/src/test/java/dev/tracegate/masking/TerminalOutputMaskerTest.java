@@ -543,6 +543,65 @@ class TerminalOutputMaskerTest {
         }
     }
 
+    /**
+     * A card or an address a line break cuts, printed a line a write with a quiet moment after each line (a program
+     * that sleeps between them): until 2026-12-07 the quiet moment passed the first line on and only the pieces after
+     * it were masked. Every piece is masked, cut at every byte and in random packets (quiet where a line ends); a prompt after a line ending in
+     * a number ends the hold at once, and the end of the output passes a lone first piece on as it is.
+     */
+    @Test
+    void aValueCutByALineBreakIsHeldOverAQuietMoment() throws Exception {
+        List<String> printed = List.of("card 4111 11\r\n11 1111 1111\r\n", "4111\n1111\n1111\n1111\ndone\n",
+                "4111 1111\n1111 1111\n", "mail ada.love\nlace@example.com\n", "mail ada.lovelace\n@example.com\n",
+                "mail ada.lovelace@exam\nple.com\n", "to ada.lovelace@example.\ncom\n", "card 4111 11\\n11 1111 1111\n",
+                "mail ada.love\\r\\nlace@example.com\n");
+        Random random = new Random(11);
+        for (String output : printed) {
+            assertNoCutPiece(output, quietAtEachLineEnd(List.of(output.split("(?<=\n)"))));
+            for (int split = 1; split < output.length(); split++) {
+                assertNoCutPiece(output + " cut at " + split, quietAtEachLineEnd(List.of(output.substring(0, split), output.substring(split))));
+            }
+            for (int round = 0; round < 50; round++) {
+                List<String> writes = new java.util.ArrayList<>();
+                for (int at = 0; at < output.length(); ) {
+                    int n = Math.min(output.length() - at, 1 + random.nextInt(6));
+                    writes.add(output.substring(at, at + n));
+                    at += n;
+                }
+                assertNoCutPiece(output + " in " + writes, quietAtEachLineEnd(writes));
+            }
+        }
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, "Mon Dec  7 11:16:22 UTC 2026\r\n");
+        masker.quiet();
+        assertThat(masker.holding()).isTrue();
+        write(masker, 0, "deploy@web:~$ ");
+        masker.quiet();
+        assertThat(screen.text()).isEqualTo("Mon Dec  7 11:16:22 UTC 2026\r\ndeploy@web:~$ ");
+        assertThat(quietAtEachLineEnd(List.of("card 4111 11\n"))).isEqualTo("card 4111 11\n");
+        // a line ending in a hyphen after digits is no piece (LineBrokenCard read past the line's end on it)
+        assertThat(quietAtEachLineEnd(List.of("call 555-\n", "ok\n"))).isEqualTo("call 555-\nok\n");
+    }
+
+    private static void assertNoCutPiece(String output, String shown) {
+        assertThat(shown).as(output).doesNotContain("4111", "1111", "ada.lov", "lace", "exam", ".com");
+    }
+
+    /** The writes with a quiet moment after each that ends a line, as a program that sleeps between its lines makes them. */
+    private static String quietAtEachLineEnd(List<String> writes) throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        for (String written : writes) {
+            write(masker, 0, written);
+            if (written.endsWith("\n") || written.endsWith("\\n")) { // a line break written as an escape too
+                masker.quiet();
+            }
+        }
+        masker.end();
+        return screen.text();
+    }
+
     private static void assertNoPiece(String output, String shown) {
         assertThat(shown).as(output).doesNotContain("ada.lov", "lace@", "example", ".com", "4111 1", "1111 1111");
     }

@@ -533,6 +533,29 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * A card cut between two columns anywhere but between its groups: inside a group ({@code '4111 11', '11 1111
+     * 1111'}) or in a run written without groups ({@code left(card, 8), right(card, 8)}), and the same in two members of
+     * a JSON object: before 2026-12-07 only whole groups were read across cells, and such a row reached a masked caller
+     * in clear. Numbers side by side that make no card stay.
+     */
+    @Test
+    void aCardCutInsideAGroupOrARunBetweenTwoColumnsIsMasked() throws SQLException {
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 7 AS id, '4111 11', '11 1111 1111', 'visa'"))
+                    .as(queryMode).containsExactly("7|[CARD]|[CARD]|visa");
+            assertThat(String.join("\n", rowsAsAliceReadsThem(queryMode,
+                    "SELECT left('4111111111111111', 8), right('4111111111111111', 8), substr('4111-1111-1111-1111', 1, 12),"
+                            + " substr('4111-1111-1111-1111', 13)")))
+                    .as(queryMode).doesNotContain("4111", "1111");
+            assertThat(String.join("\n", rowsAsAliceReadsThem(queryMode,
+                    "SELECT json_build_object('a', '4111 11', 'b', '11 1111 1111')")))
+                    .as(queryMode).doesNotContain("4111", "11 1111");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '12345678', '87654321', '2026-12-07', '1234 5678'"))
+                    .as(queryMode).containsExactly("12345678|87654321|2026-12-07|1234 5678");
+        }
+    }
+
+    /**
      * An address a line break cuts in its local part, whose second half is an address by itself, or at its {@code @}:
      * before 2026-12-07 the first half ({@code ada.love}, {@code ada.lovelace}) reached a masked caller in clear.
      */

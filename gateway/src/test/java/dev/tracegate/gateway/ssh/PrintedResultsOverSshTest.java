@@ -110,6 +110,30 @@ class PrintedResultsOverSshTest {
         assertThat(client.ssh(TestGateway.AGENT_TOKEN, "web", "", printed).out()).isEqualTo("contact: [EMAIL]\n[EMAIL]\n");
     }
 
+    /**
+     * A program prints a card or an address over two lines with a pause between them, longer than the terminal's
+     * quiet moment: a card cut inside a group ({@code 4111 11}, then {@code 11 1111 1111}), a card a group a line, an
+     * address cut in its local part ({@code ada.love}, then {@code lace@example.com}) and one cut in its domain
+     * ({@code ada.lovelace@exam}, then {@code ple.com}), also with the line break written as an escape ({@code \n}, as
+     * COPY's text format prints one). Until 2026-12-07 the first line left at the quiet moment
+     * and reached the masked caller in clear. Each piece is masked.
+     */
+    @Test
+    void aValueCutByALineBreakAndAPauseIsMaskedInEachPiece() throws Exception {
+        List<String> scripts = List.of("printf 'card 4111 11\\n'; sleep 1; printf '11 1111 1111\\n'",
+                "echo 4111; sleep 0.3; echo 1111; sleep 0.3; echo 1111; sleep 0.3; echo 1111; echo done",
+                "printf 'mail ada.love\\n'; sleep 1; printf 'lace@example.com\\n'",
+                "printf 'mail ada.lovelace@exam\\n'; sleep 1; printf 'ple.com\\n'",
+                "printf 'card 4111 11\\\\n'; sleep 1; printf '11 1111 1111\\n'");
+        for (String script : scripts) {
+            var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", script);
+            assertThat(clear.out()).as(script).containsAnyOf("4111 11\n11 1111", "4111 11\\n11 1111", "4111\n1111\n", "ada.love\nlace@", "exam\nple");
+            var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+            assertThat(masked.exit()).as(masked.err()).isZero();
+            assertThat(masked.out()).as(script).doesNotContain("4111", "1111", "ada.lov", "lace@", "exam", "ple.com");
+        }
+    }
+
     @Test
     void psqlsUnalignedOutputWithAChosenSeparatorIsReadAsCells() throws Exception {
         Path query = Files.writeString(dir.resolve("split-unaligned.sql"), "SELECT 'ada.lovelace@' AS local,"
