@@ -46,8 +46,16 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
      * @param language  {@code sql}, {@code plpgsql}, {@code c}, ... (MySQL's and MariaDB's: {@code sql})
      * @param extension whether an extension installed it: its C code is the extension's, judged by name
      * @param body      its source ({@code BEGIN ATOMIC ... END} for a SQL-standard body); null when unreadable
+     * @param stable    whether it returns the same value for the same arguments within a statement
+     *                  (PostgreSQL's {@code IMMUTABLE} or {@code STABLE}), so a call with constants is one
+     *                  value for every row; false when not known
      */
-    public record Routine(String name, String language, boolean extension, String body) {
+    public record Routine(String name, String language, boolean extension, String body, boolean stable) {
+
+        /** A routine whose volatility is not known: read as one that may return a new value at each call. */
+        public Routine(String name, String language, boolean extension, String body) {
+            this(name, language, extension, body, false);
+        }
     }
 
     /** The answer built from the catalog's rows, kept in the order given. */
