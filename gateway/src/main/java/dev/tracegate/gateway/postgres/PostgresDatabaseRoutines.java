@@ -160,6 +160,19 @@ final class PostgresDatabaseRoutines {
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_cast WHERE oid >= 16384),"
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_event_trigger))";
 
+    /**
+     * Columns of a type made after initdb that an implicit cast made after initdb (not an extension's)
+     * converts from: a comparison of such a column with a value of the cast's target type runs the cast's
+     * function on it. A server type's column ({@code int}) keeps the server's operators, which an
+     * implicit cast from it to a type of the database's own does not displace.
+     */
+    private static final String CAST_COLUMNS = "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_cast k ON k.castsource = a.atttypid"
+            + " WHERE k.castcontext = 'i' AND k.castfunc <> 0 AND k.oid >= 16384 AND k.castsource >= 16384"
+            + " AND a.attnum > 0 AND NOT a.attisdropped"
+            + " AND c.oid >= 16384 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+            + " WHERE d.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND d.objid = k.oid AND d.deptype = 'e')";
+
     /** Event triggers run their functions on DDL and grants. */
     private static final String ON_SCHEMA_CHANGE = "SELECT pg_catalog.quote_ident(p.proname) || '()'"
             + " FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid WHERE e.evtenabled <> 'D'";
@@ -195,6 +208,9 @@ final class PostgresDatabaseRoutines {
             if (row.get(1) != null) {
                 answer.onWrite(row.get(0), row.get(1));
             }
+        }
+        for (List<String> row : catalog.query(CAST_COLUMNS)) {
+            answer.castColumn(row.get(0), row.get(1));
         }
         for (List<String> row : catalog.query(ON_USE)) {
             if (row.get(1) != null) {

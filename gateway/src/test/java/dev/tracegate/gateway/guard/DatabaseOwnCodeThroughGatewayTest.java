@@ -330,6 +330,15 @@ class DatabaseOwnCodeThroughGatewayTest {
             dba.execute("DROP OPERATOR IF EXISTS ~~~ (int, int)");
             dba.execute("DROP FUNCTION IF EXISTS oc_always, oc_next CASCADE");
             dba.execute("DROP SEQUENCE IF EXISTS oc_counter");
+            dba.execute("DROP TABLE IF EXISTS oc_graded");
+            dba.execute("DROP TYPE IF EXISTS oc_grade CASCADE");
+            // A column of a type that an implicit cast of the database's own converts to int: g = 5 runs it on g.
+            dba.execute("CREATE TYPE oc_grade AS (v int)");
+            dba.execute("CREATE FUNCTION oc_grade_int(oc_grade) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 5'");
+            dba.execute("CREATE CAST (oc_grade AS int) WITH FUNCTION oc_grade_int(oc_grade) AS IMPLICIT");
+            dba.execute("CREATE TABLE oc_graded (id int, g oc_grade)");
+            dba.execute("INSERT INTO oc_graded VALUES (1, ROW(1)), (2, ROW(2)), (3, ROW(3))");
+            dba.execute("GRANT ALL ON oc_graded TO PUBLIC");
             dba.execute("CREATE FUNCTION oc_always(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true'");
             dba.execute("CREATE OPERATOR ~~~ (LEFTARG = int, RIGHTARG = int, FUNCTION = oc_always)");
             dba.execute("CREATE SCHEMA oc_shadow");
@@ -343,6 +352,8 @@ class DatabaseOwnCodeThroughGatewayTest {
             assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE id ~~~ 5");
             assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE id OPERATOR(public.~~~) 5");
             assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE id = oc_next()");
+            assertThatThrownBy(() -> sql.execute("DELETE FROM oc_graded WHERE g = 5")).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
             sql.execute("SET search_path = oc_shadow, pg_catalog, public");
             assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE lower(note) = 'a'");
             // A test of the row's own column beside it still tells rows apart.
@@ -354,6 +365,12 @@ class DatabaseOwnCodeThroughGatewayTest {
                 dba.execute("DROP OPERATOR ~~~ (int, int)");
                 dba.execute("DROP FUNCTION oc_always, oc_next");
                 dba.execute("DROP SEQUENCE oc_counter");
+                try (ResultSet rs = dba.executeQuery("SELECT count(*) FROM oc_graded")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("no grade deleted").isEqualTo(3);
+                }
+                dba.execute("DROP TABLE oc_graded");
+                dba.execute("DROP TYPE oc_grade CASCADE");
             }
         }
     }

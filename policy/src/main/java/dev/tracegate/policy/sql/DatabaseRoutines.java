@@ -25,10 +25,13 @@ import java.util.Set;
  *                  of their functions)
  * @param version   the catalog's version of this code when the answer was read (read before the rest,
  *                  so a change meanwhile shows as a version that differs); null when the reader keeps none
+ * @param castColumns by table name: its columns of a type an implicit cast of the database's own converts
+ *                  from, so a comparison of the column may run that cast's function on it
  */
 public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> routines,
                                Map<String, List<String>> implicit, Map<String, List<String>> onWrite,
-                               Map<String, List<String>> onUse, List<String> onSchemaChange, String version) {
+                               Map<String, List<String>> onUse, List<String> onSchemaChange, String version,
+                               Map<String, List<String>> castColumns) {
 
     public DatabaseRoutines {
         builtIns = Set.copyOf(builtIns);
@@ -37,6 +40,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         onWrite = Map.copyOf(onWrite);
         onUse = Map.copyOf(onUse);
         onSchemaChange = List.copyOf(onSchemaChange);
+        castColumns = Map.copyOf(castColumns);
     }
 
     /**
@@ -66,6 +70,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         private final Map<String, List<String>> onWrite = new HashMap<>();
         private final Map<String, List<String>> onUse = new HashMap<>();
         private final List<String> onSchemaChange = new ArrayList<>();
+        private final Map<String, List<String>> castColumns = new HashMap<>();
         private String version;
 
         public Builder(Set<String> builtIns) {
@@ -97,6 +102,11 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
             return this;
         }
 
+        public Builder castColumn(String table, String column) {
+            castColumns.computeIfAbsent(table, k -> new ArrayList<>()).add(column);
+            return this;
+        }
+
         public Builder version(String catalogVersion) {
             this.version = catalogVersion;
             return this;
@@ -104,7 +114,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
 
         public DatabaseRoutines build() {
             return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite), frozen(onUse),
-                    onSchemaChange, version);
+                    onSchemaChange, version, frozen(castColumns));
         }
 
         private static <T> Map<String, List<T>> frozen(Map<String, List<T>> lists) {

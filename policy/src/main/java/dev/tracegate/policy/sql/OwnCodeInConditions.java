@@ -44,7 +44,8 @@ final class OwnCodeInConditions {
         }
         Set<String> operators = new LinkedHashSet<>();
         Set<String> calls = new LinkedHashSet<>();
-        String rewritten = rewritten(statement.text(), tokens, answer, dialect, calls, operators);
+        Set<String> castColumns = castColumns(statement, answer);
+        String rewritten = rewritten(statement.text(), tokens, answer, dialect, castColumns, calls, operators);
         if (!operators.isEmpty()) {
             return bulk(statement, "its condition uses " + String.join(", ", operators) + ", an operator of the"
                     + " database's own whose result the gateway does not compute, so it may hold for every row");
@@ -56,7 +57,7 @@ final class OwnCodeInConditions {
         if (again.highestRisk() != StatementClass.BULK_WRITE && !again.highestRisk().isHighestRisk()) {
             return statement;
         }
-        return bulk(statement, "its condition calls " + String.join(", ", calls) + ", the database's own code,"
+        return bulk(statement, "its condition runs " + String.join(", ", calls) + ", the database's own code,"
                 + " whose result the gateway does not compute; read so the statement may change every row");
     }
 
@@ -71,11 +72,23 @@ final class OwnCodeInConditions {
 
     /** The text with each call of an own routine renamed; own operators and called names noted. */
     private static String rewritten(String text, List<SqlToken> tokens, DatabaseRoutines answer, SqlDialect dialect,
-                                    Set<String> calls, Set<String> operators) {
+                                    Set<String> castColumns, Set<String> calls, Set<String> operators) {
         StringBuilder out = new StringBuilder();
         int copied = 0;
+        boolean inCondition = false;
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
+            inCondition |= token.isWord("where") || token.isWord("on");
+            if (inCondition && castColumns.contains(token.text()) && token.isIdentifier()
+                    && !(i + 1 < tokens.size() && (tokens.get(i + 1).isSymbol("(") || tokens.get(i + 1).isSymbol(".")))) {
+                // A column an implicit cast of the database's own may convert: a computation of it, as far as known.
+                int first = qualifiedStart(tokens, i);
+                out.append(text, copied, tokens.get(first).start()).append(UNKNOWN_STABLE).append('(')
+                        .append(text, tokens.get(first).start(), token.end()).append(')');
+                copied = token.end();
+                calls.add("an implicit cast of " + token.text());
+                continue;
+            }
             if (token.kind() == SqlToken.Kind.OPERATOR && ownCode(answer.implicit().get(token.text()), answer)) {
                 operators.add(token.text());
             }
@@ -85,10 +98,7 @@ final class OwnCodeInConditions {
             if (routines.isEmpty()) {
                 continue;
             }
-            int first = i;
-            while (first >= 2 && tokens.get(first - 1).isSymbol(".") && tokens.get(first - 2).isIdentifier()) {
-                first -= 2;
-            }
+            int first = qualifiedStart(tokens, i);
             boolean stable = routines.stream().allMatch(DatabaseRoutines.Routine::stable);
             out.append(text, copied, tokens.get(first).start()).append(stable ? UNKNOWN_STABLE : DRAWN);
             if (attribute) {
@@ -109,6 +119,25 @@ final class OwnCodeInConditions {
     private static boolean attribute(List<SqlToken> tokens, int i) {
         return i >= 2 && tokens.get(i).isIdentifier() && tokens.get(i - 1).isSymbol(".")
                 && tokens.get(i - 2).isIdentifier() && (i + 1 >= tokens.size() || !tokens.get(i + 1).isSymbol("."));
+    }
+
+    /** Where the qualified name ending at {@code i} begins. */
+    private static int qualifiedStart(List<SqlToken> tokens, int i) {
+        int first = i;
+        while (first >= 2 && tokens.get(first - 1).isSymbol(".") && tokens.get(first - 2).isIdentifier()) {
+            first -= 2;
+        }
+        return first;
+    }
+
+    /** The columns of the statement's tables that an implicit cast of the database's own converts. */
+    private static Set<String> castColumns(ClassifiedStatement statement, DatabaseRoutines answer) {
+        Set<String> columns = new LinkedHashSet<>();
+        for (String table : statement.tables()) {
+            String name = table.substring(table.lastIndexOf('.') + 1);
+            columns.addAll(answer.castColumns().getOrDefault(name.replace("\"", ""), List.of()));
+        }
+        return columns;
     }
 
     /** The routines of that name the database's users made (not an extension's); empty for the server's. */
