@@ -35,7 +35,7 @@ final class PostgresDatabaseRoutines {
             + " EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
             + " AND d.objid = p.oid AND d.deptype = 'e'),"
             + " CASE WHEN p.prokind = 'a' THEN " + AGGREGATE_CALLS
-            + " WHEN p.prosrc = '' OR p.prosrc IS NULL THEN %s ELSE p.prosrc END"
+            + " WHEN p.prosrc = '' OR p.prosrc IS NULL THEN %s ELSE p.prosrc END, p.provolatile <> 'v'"
             + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
             + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
             + " WHERE p.prokind IN ('f', 'p', 'w', 'a')"
@@ -73,19 +73,19 @@ final class PostgresDatabaseRoutines {
      * call: as one more routine of its name, whose body calls the check's functions.
      */
     private static final String ROUTINES_CHECKING = CHECKED_TYPES + "SELECT p.proname, 'sql', false,"
-            + " 'SELECT ' || pg_catalog.string_agg(DISTINCT pg_catalog.quote_ident(f.proname) || '()', ', ')"
+            + " 'SELECT ' || pg_catalog.string_agg(DISTINCT pg_catalog.quote_ident(f.proname) || '()', ', '), true"
             + " FROM pg_catalog.pg_proc p JOIN checked ch ON ch.typ = ANY (p.proargtypes::oid[] || p.prorettype)"
             + " JOIN pg_catalog.pg_constraint k ON k.contypid = ch.dom AND k.contype = 'c'"
             + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass"
             + " AND d.objid = k.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
             + " JOIN pg_catalog.pg_proc f ON f.oid = d.refobjid WHERE p.oid >= 16384 GROUP BY p.oid, p.proname"
             // An implicit cast made after initdb runs where an argument takes its target type: f(1) of f(t).
-            + " UNION ALL SELECT p.proname, 'sql', false, 'SELECT ' || pg_catalog.quote_ident(f.proname) || '()'"
+            + " UNION ALL SELECT p.proname, 'sql', false, 'SELECT ' || pg_catalog.quote_ident(f.proname) || '()', true"
             + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_cast k ON k.casttarget = ANY (p.proargtypes::oid[])"
             + " JOIN pg_catalog.pg_proc f ON f.oid = k.castfunc"
             + " WHERE k.castcontext = 'i' AND k.oid >= 16384 AND p.oid >= 16384"
             // An argument's default runs when a call leaves the argument out: f() of f(x int DEFAULT purge()).
-            + " UNION ALL SELECT p.proname, 'sql', false, pg_catalog.pg_get_function_arguments(p.oid)"
+            + " UNION ALL SELECT p.proname, 'sql', false, pg_catalog.pg_get_function_arguments(p.oid), true"
             + " FROM pg_catalog.pg_proc p WHERE p.pronargdefaults > 0 AND p.oid >= 16384";
     /** A trigger runs its function, and first its WHEN condition (read from its definition). */
     private static final String ON_WRITE = CHECKED_TYPES + "SELECT c.relname, CASE WHEN t.tgqual IS NULL"
@@ -160,6 +160,19 @@ final class PostgresDatabaseRoutines {
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_cast WHERE oid >= 16384),"
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_event_trigger))";
 
+    /**
+     * Columns of a type made after initdb that an implicit cast made after initdb (not an extension's)
+     * converts from: a comparison of such a column with a value of the cast's target type runs the cast's
+     * function on it. A server type's column ({@code int}) keeps the server's operators, which an
+     * implicit cast from it to a type of the database's own does not displace.
+     */
+    private static final String CAST_COLUMNS = "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_cast k ON k.castsource = a.atttypid"
+            + " WHERE k.castcontext = 'i' AND k.castfunc <> 0 AND k.oid >= 16384 AND k.castsource >= 16384"
+            + " AND a.attnum > 0 AND NOT a.attisdropped"
+            + " AND c.oid >= 16384 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+            + " WHERE d.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND d.objid = k.oid AND d.deptype = 'e')";
+
     /** Event triggers run their functions on DDL and grants. */
     private static final String ON_SCHEMA_CHANGE = "SELECT pg_catalog.quote_ident(p.proname) || '()'"
             + " FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid WHERE e.evtenabled <> 'D'";
@@ -184,7 +197,8 @@ final class PostgresDatabaseRoutines {
         boolean sqlBody = "t".equals(catalog.query(HAS_SQL_BODY).getFirst().getFirst());
         for (String routines : List.of(ROUTINES.formatted(sqlBody ? SQL_BODY : "NULL"), ROUTINES_CHECKING)) {
             for (List<String> row : catalog.query(routines)) {
-                answer.routine(new DatabaseRoutines.Routine(row.get(0), row.get(1), "t".equals(row.get(2)), row.get(3)));
+                answer.routine(new DatabaseRoutines.Routine(row.get(0), row.get(1), "t".equals(row.get(2)), row.get(3),
+                        "t".equals(row.get(4))));
             }
         }
         for (List<String> row : catalog.query(IMPLICIT)) {
@@ -194,6 +208,9 @@ final class PostgresDatabaseRoutines {
             if (row.get(1) != null) {
                 answer.onWrite(row.get(0), row.get(1));
             }
+        }
+        for (List<String> row : catalog.query(CAST_COLUMNS)) {
+            answer.castColumn(row.get(0), row.get(1));
         }
         for (List<String> row : catalog.query(ON_USE)) {
             if (row.get(1) != null) {

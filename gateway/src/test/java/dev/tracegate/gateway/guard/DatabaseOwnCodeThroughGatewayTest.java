@@ -293,6 +293,88 @@ class DatabaseOwnCodeThroughGatewayTest {
         }
     }
 
+    /**
+     * Code added or replaced on the server that no routine of the gateway's answer reaches: a trigger on
+     * a table that had none, a view's query. Until 2026-12-07 only routines were confirmed against the
+     * catalog, and for five seconds the write and the read ran by the answer read before the change.
+     */
+    @Test
+    void codeAddedOnTheServerAMomentAgoIsJudgedOnTheNextWriteOrRead() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement();
+             Connection direct = TestTarget.direct(); Statement dba = direct.createStatement()) {
+            dba.execute("DROP TABLE IF EXISTS rc_fresh");
+            dba.execute("DROP VIEW IF EXISTS rc_fresh_view");
+            dba.execute("CREATE TABLE rc_fresh (id int)");
+            dba.execute("CREATE VIEW rc_fresh_view AS SELECT 1 AS n");
+            dba.execute("GRANT ALL ON rc_fresh, rc_fresh_view TO PUBLIC");
+            sql.execute("SELECT rc_flip()"); // the gateway reads the catalog now: no trigger, a harmless view
+            sql.execute("INSERT INTO rc_fresh VALUES (1)");
+            sql.execute("SELECT * FROM rc_fresh_view");
+            dba.execute("CREATE TRIGGER rc_fresh_insert AFTER INSERT ON rc_fresh FOR EACH ROW EXECUTE FUNCTION oc_on_log()");
+            dba.execute("CREATE OR REPLACE VIEW rc_fresh_view AS SELECT oc_purge() AS n");
+            assertBlockedAsBulkWrite(sql, "INSERT INTO rc_fresh VALUES (2)");
+            assertBlockedAsBulkWrite(sql, "SELECT * FROM rc_fresh_view");
+        }
+    }
+
+    /**
+     * A write's WHERE that runs the database's own code tells no rows apart the gateway can read: an
+     * operator whose function is true for every row, a {@code lower} of the database's own that the
+     * session's search_path puts before the server's, a volatile counter that meets each row of a scan.
+     * Until 2026-12-07 each read as a selective test and deleted every row.
+     */
+    @Test
+    void aWritesConditionThatRunsTheDatabasesOwnCodeIsNoBound() throws Exception {
+        try (Connection direct = TestTarget.direct(); Statement dba = direct.createStatement()) {
+            dba.execute("DROP SCHEMA IF EXISTS oc_shadow CASCADE");
+            dba.execute("DROP OPERATOR IF EXISTS ~~~ (int, int)");
+            dba.execute("DROP FUNCTION IF EXISTS oc_always, oc_next CASCADE");
+            dba.execute("DROP SEQUENCE IF EXISTS oc_counter");
+            dba.execute("DROP TABLE IF EXISTS oc_graded");
+            dba.execute("DROP TYPE IF EXISTS oc_grade CASCADE");
+            // A column of a type that an implicit cast of the database's own converts to int: g = 5 runs it on g.
+            dba.execute("CREATE TYPE oc_grade AS (v int)");
+            dba.execute("CREATE FUNCTION oc_grade_int(oc_grade) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 5'");
+            dba.execute("CREATE CAST (oc_grade AS int) WITH FUNCTION oc_grade_int(oc_grade) AS IMPLICIT");
+            dba.execute("CREATE TABLE oc_graded (id int, g oc_grade)");
+            dba.execute("INSERT INTO oc_graded VALUES (1, ROW(1)), (2, ROW(2)), (3, ROW(3))");
+            dba.execute("GRANT ALL ON oc_graded TO PUBLIC");
+            dba.execute("CREATE FUNCTION oc_always(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true'");
+            dba.execute("CREATE OPERATOR ~~~ (LEFTARG = int, RIGHTARG = int, FUNCTION = oc_always)");
+            dba.execute("CREATE SCHEMA oc_shadow");
+            dba.execute("CREATE FUNCTION oc_shadow.lower(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$SELECT 'a'::text$$");
+            dba.execute("CREATE SEQUENCE oc_counter");
+            dba.execute("CREATE FUNCTION oc_next() RETURNS int LANGUAGE sql AS $$SELECT nextval('oc_counter')::int$$");
+            dba.execute("GRANT USAGE ON SCHEMA oc_shadow TO PUBLIC");
+            dba.execute("GRANT ALL ON oc_counter TO PUBLIC");
+        }
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE id ~~~ 5");
+            assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE id OPERATOR(public.~~~) 5");
+            assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE id = oc_next()");
+            assertThatThrownBy(() -> sql.execute("DELETE FROM oc_graded WHERE g = 5")).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
+            sql.execute("SET search_path = oc_shadow, pg_catalog, public");
+            assertBlockedAsBulkWrite(sql, "DELETE FROM oc_orders WHERE lower(note) = 'a'");
+            // A test of the row's own column beside it still tells rows apart.
+            sql.execute("DELETE FROM oc_orders WHERE id = oc_next() AND id = 1");
+            assertThat(rows()).isEqualTo(2);
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement dba = direct.createStatement()) {
+                dba.execute("DROP SCHEMA oc_shadow CASCADE");
+                dba.execute("DROP OPERATOR ~~~ (int, int)");
+                dba.execute("DROP FUNCTION oc_always, oc_next");
+                dba.execute("DROP SEQUENCE oc_counter");
+                try (ResultSet rs = dba.executeQuery("SELECT count(*) FROM oc_graded")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("no grade deleted").isEqualTo(3);
+                }
+                dba.execute("DROP TABLE oc_graded");
+                dba.execute("DROP TYPE oc_grade CASCADE");
+            }
+        }
+    }
+
     @Test
     void schemaChangesAreJudgedByTheEventTriggersTheyFire() throws Exception {
         String allowingDdl = TestGateway.NO_BULK_WRITES_POLICY + """

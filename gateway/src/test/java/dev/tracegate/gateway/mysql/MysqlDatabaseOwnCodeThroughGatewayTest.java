@@ -131,6 +131,33 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
         assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).isEqualTo("3");
     }
 
+    /**
+     * An event's body runs on the server's schedule, where no statement of a session shows it: until
+     * 2026-12-07 {@code CREATE EVENT ... DO DELETE FROM ...} was {@code ddl}, allowed where DDL is, and
+     * the server deleted every row a second later past the rule blocking bulk writes.
+     */
+    @Test
+    void anEventThatWouldRunOnItsOwnIsHighRisk() throws Exception {
+        mysql.mariadb.sql("SET GLOBAL event_scheduler = ON", "DROP EVENT IF EXISTS shop.oc_later",
+                "DROP EVENT IF EXISTS shop.oc_parked",
+                "CREATE EVENT shop.oc_parked ON SCHEDULE EVERY 1 SECOND DISABLE DO DELETE FROM shop.oc_orders");
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            for (String event : List.of(
+                    "CREATE EVENT oc_later ON SCHEDULE AT CURRENT_TIMESTAMP DO DELETE FROM shop.oc_orders",
+                    "create event `oc_later` on schedule every 1 second do delete from oc_orders where id = id",
+                    "ALTER EVENT oc_parked ENABLE",
+                    "ALTER EVENT oc_parked ON SCHEDULE EVERY 1 SECOND ENABLE")) {
+                assertThatThrownBy(() -> sql.execute(event)).as(event).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("high-risk");
+            }
+            sql.execute("ALTER EVENT oc_parked DISABLE"); // stopping one stays a schema change
+            Thread.sleep(2_000);
+            assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).isEqualTo("3");
+        } finally {
+            mysql.mariadb.sql("DROP EVENT IF EXISTS shop.oc_later", "DROP EVENT IF EXISTS shop.oc_parked");
+        }
+    }
+
     @Test
     void aLoadableFunctionIsCodeTheGatewayCannotRead() throws Exception {
         mysql.mariadb.sql("DROP FUNCTION IF EXISTS sphinx_snippets",

@@ -102,15 +102,19 @@ public final class CalledCode {
             return uses.calls.isEmpty() && !writes ? statement : raised(statement, StatementClass.UNKNOWN, UNREAD);
         }
         Judgement judgement = judgement(statement, uses, writes, answer, dialect);
-        if (judgement.ranRoutine) {
+        if (judgement.ranChangeableCode) {
             DatabaseRoutines now = catalog.confirmed(answer);
             if (now == null) {
                 return raised(statement, StatementClass.UNKNOWN, UNREAD);
             }
             judgement = now == answer ? judgement : judgement(statement, uses, writes, now, dialect);
+            answer = now;
         }
-        return judgement.riskiest == null || judgement.riskiest.risk() <= statement.statementClass().risk()
+        ClassifiedStatement judged = judgement.riskiest == null
+                || judgement.riskiest.risk() <= statement.statementClass().risk()
                 ? statement : raised(statement, judgement.riskiest, judgement.reason);
+        // A WHERE that runs the database's own code tells rows apart only as far as that code's result is known.
+        return OwnCodeInConditions.judged(judged, tokens, answer, dialect);
     }
 
     /** The code the statement runs, by one answer of the catalog. */
@@ -259,8 +263,13 @@ public final class CalledCode {
         private final Set<String> written = new HashSet<>();
         private StatementClass riskiest;
         private String reason;
-        /** Whether a routine of the database's own was reached: only then is the answer confirmed as current. */
-        private boolean ranRoutine;
+        /**
+         * Whether code that may have changed on the server since the answer was read runs: a routine of
+         * the database's own, a write (a trigger, rule, default or check may have been added or replaced
+         * on any table) or a relation with code of its own (a view's query, a row-level security policy):
+         * only then is the answer confirmed as current.
+         */
+        private boolean ranChangeableCode;
 
         Judgement(DatabaseRoutines answer, SqlDialect dialect) {
             this.answer = answer;
@@ -277,7 +286,7 @@ public final class CalledCode {
         }
 
         private void routine(DatabaseRoutines.Routine routine, String path, int depth) {
-            ranRoutine = true;
+            ranChangeableCode = true;
             String language = routine.language();
             if (dialect != SqlDialect.POSTGRESQL && !language.equals("sql")) {
                 found(StatementClass.UNKNOWN, path + ", a loadable function (SONAME), whose code the gateway cannot read");
@@ -357,6 +366,7 @@ public final class CalledCode {
         void relation(String name, boolean writes, String path, int depth) {
             boolean firstRead = read.add(name);
             boolean firstWrite = writes && written.add(name);
+            ranChangeableCode |= writes || answer.onUse().containsKey(name);
             if (firstRead || firstWrite) {
                 for (String code : answer.onUse().getOrDefault(name, List.of())) {
                     code(code, writes, path + ", which " + (writes ? "writes " : "reads ") + name + ", which runs "

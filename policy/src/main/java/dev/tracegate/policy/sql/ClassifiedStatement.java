@@ -34,6 +34,14 @@ public record ClassifiedStatement(String text, StatementClass statementClass, St
         this(text, statementClass, command, tables, parsed, reasons, prepares, executes, null);
     }
 
+    /** This statement as {@code statementClass}, for {@code reason} first: what a judge that knows more found. */
+    ClassifiedStatement reclassified(StatementClass to, String reason) {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(reason);
+        all.addAll(reasons);
+        return new ClassifiedStatement(text, to, command, tables, parsed, all, prepares, executes, runs);
+    }
+
     /**
      * This statement as running {@code prepared}: at least its class, naming its tables too, and
      * carrying its text; what its own tokens do (functions in EXECUTE arguments) still counts.

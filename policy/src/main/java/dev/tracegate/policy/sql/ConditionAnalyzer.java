@@ -62,6 +62,15 @@ final class ConditionAnalyzer {
             "abs", "length", "char_length", "character_length", "octet_length", "bit_length", "cardinality",
             "array_length", "pg_column_size", "num_nulls", "num_nonnulls", "ascii", "crc32", "bit_count");
     private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except");
+    /**
+     * Functions that return a new value at each call, so one for each row a WHERE is tested on: random
+     * numbers, sequences and random identifiers (PostgreSQL's and MySQL's). The database's own volatile
+     * routines are read so by {@link CalledCode}, which knows them.
+     */
+    static final Set<String> DRAWN_PER_ROW = Set.of(
+            "random", "random_normal", "nextval", "setval", "gen_random_uuid", "gen_random_bytes", "uuidv4", "uuidv7",
+            "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "rand", "uuid", "uuid_short", "sys_guid",
+            "random_bytes");
     /** What ends a query's select list. */
     private static final Set<String> ITEM_ENDS = Set.of(
             "from", "where", "group", "having", "window", "order", "limit", "offset", "fetch", "for", "union",
@@ -457,7 +466,9 @@ final class ConditionAnalyzer {
                 Node right = quantifiedOrAdditive();
                 boolean itself = token.text().equals("=") && operand.rowDependent() && t.isSymbol(rightStart, "(")
                         && t.closing(rightStart) == pos - 1 && joinedToItself(rightStart, leftStart, leftEnd);
-                left = itself ? Node.TRUE : computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
+                left = itself ? Node.TRUE : mayHoldForEveryRow(operand, leftStart, leftEnd, right, rightStart, pos)
+                        || operand.rowDependent() && selectedFromTheRow(quantifiedQuery(rightStart, pos))
+                        || right.rowDependent() && selectedFromTheRow(quantifiedQuery(leftStart, leftEnd))
                         || !token.text().equals("=") && (boundedByItsOwnTable(operand, leftStart, leftEnd, rightStart, pos)
                         || boundedByItsOwnTable(right, rightStart, pos, leftStart, leftEnd))
                         ? MAY_HOLD_FOR_EVERY_ROW
@@ -753,7 +764,10 @@ final class ConditionAnalyzer {
                 Node right = additive();
                 // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
                 result = sameOperands(leftStart, leftEnd, rightStart, pos) ? Node.FALSE
-                        : computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        : mayHoldForEveryRow(left, leftStart, leftEnd, right, rightStart, pos)
+                                || left.rowDependent() && selectedFromTheRow(quantifiedQuery(rightStart, pos))
+                                || right.rowDependent() && selectedFromTheRow(quantifiedQuery(leftStart, leftEnd))
+                                ? MAY_HOLD_FOR_EVERY_ROW
                         // x IS DISTINCT FROM NULL is x IS NOT NULL, whose complement x IS NULL is then found.
                         : right.value() == Null.NULL && left.value() == null ? Node.unknown(left.rowDependent())
                                 .testing(test("null", true, leftStart, leftEnd, pos, pos))
@@ -814,7 +828,7 @@ final class ConditionAnalyzer {
                         || computedConstant(pattern, patternStart, pos));
                 // x NOT LIKE '%' holds for no row, so NOT x NOT LIKE '%' holds for every one.
                 return matchesAll ? (negated ? Node.FALSE : Node.TRUE)
-                        : computedFromItself(left, leftStart, leftEnd, pattern, patternStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        : mayHoldForEveryRow(left, leftStart, leftEnd, pattern, patternStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || pattern.rowDependent());
             }
             case "between" -> {
@@ -836,7 +850,8 @@ final class ConditionAnalyzer {
                 result = itself ? (negated ? Node.FALSE : Node.TRUE)
                         // x BETWEEN x - 1 AND x + 1, but not x BETWEEN 1 AND x (x >= 1).
                         : computedFromItself(left, leftStart, leftEnd, low, lowStart, lowEnd)
-                        && computedFromItself(left, leftStart, leftEnd, high, highStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        && computedFromItself(left, leftStart, leftEnd, high, highStart, pos)
+                        || left.rowDependent() && drawnPerRow(lowStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent())
                                 .admitting(isOperand(left) && isConstant(low) && isConstant(high)
                                         ? AdmittedValues.between(spelling(leftStart, leftEnd), low.value(), high.value(),
@@ -852,7 +867,9 @@ final class ConditionAnalyzer {
                 // x NOT IN (SELECT ... WHERE false) holds for every row, NULLs included.
                 boolean empty = !holds && startsQuery(open) && returnsNoRow(open);
                 result = holds ? (negated ? Node.FALSE : Node.TRUE) : empty ? (negated ? Node.TRUE : Node.FALSE)
-                        : computedFromItself(left, leftStart, leftEnd, list, open, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        : mayHoldForEveryRow(left, leftStart, leftEnd, list, open, pos)
+                                || left.rowDependent() && selectedFromTheRow(quantifiedQuery(open, pos))
+                                ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || list.rowDependent())
                                 .admitting(isOperand(left) ? among(spelling(leftStart, leftEnd), open, negated) : null);
             }
@@ -871,7 +888,7 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node right = unary();
                 left = MATCHES.contains(token.text())
-                        ? computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        ? mayHoldForEveryRow(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : judged(matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
                                 computedConstant(right, rightStart, pos)), false, left, leftStart, leftEnd, null, 0, 0)
                         : cancelled(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos))
@@ -1625,6 +1642,73 @@ final class ConditionAnalyzer {
         }
     }
 
+    /**
+     * The opening bracket of the query that {@code [start, end)} is, bare or quantified: {@code (SELECT
+     * ...)}, {@code ANY (SELECT ...)}, {@code ALL (ARRAY(SELECT ...))}, {@code ARRAY(SELECT ...)}; -1 for
+     * anything else.
+     */
+    private int quantifiedQuery(int start, int end) {
+        int at = QUANTIFIERS.contains(t.word(start)) ? start + 1 : start;
+        if (t.isSymbol(at, "(") && t.isWord(at + 1, "array") && t.isSymbol(at + 2, "(")
+                && t.closing(at) == end - 1 && t.closing(at + 2) == end - 2) {
+            at += 2;
+        } else if (t.isWord(at, "array") && t.isSymbol(at + 1, "(")) {
+            at++;
+        }
+        return t.isSymbol(at, "(") && t.closing(at) < end && startsQuery(at) ? at : -1;
+    }
+
+    /**
+     * Whether the bracketed query at {@code open} may return the changed row's own value, so that a
+     * comparison of the row with it is one of the row with itself, bounded only in appearance: its
+     * item or its sources read the changed row ({@code id = (SELECT t.id + 0 FROM u LIMIT 1)}, {@code id
+     * = (SELECT s.v FROM (SELECT t.id AS v) s)}), or its WHERE ties a column its item names to the
+     * changed row ({@code id = (SELECT u.t_id FROM u WHERE u.t_id = t.id LIMIT 1)}, true for every row
+     * that has a {@code u}; {@code id IN (SELECT u.t_id FROM u WHERE u.t_id = t.id)}). A WITH or set
+     * operation that reads the row anywhere counts too. An uncorrelated query ({@code id IN (SELECT
+     * t_id FROM u WHERE u.flag)}) and an EXISTS are judged as before.
+     */
+    private boolean selectedFromTheRow(int open) {
+        if (open < 0) {
+            return false;
+        }
+        int close = t.closing(open);
+        TokenSpan query = t.sub(open + 1, close);
+        if (!query.isWord(0, "select") || query.findAtTopLevel(0, SET_OPERATIONS) >= 0) {
+            return readsChangedRow(open + 1, close);
+        }
+        int item = query.isWord(1, "all") || query.isWord(1, "distinct") && !query.isWord(2, "on") ? 2 : 1;
+        int itemEnd = query.findAtTopLevel(item, ITEM_ENDS);
+        itemEnd = itemEnd < 0 ? query.size() : itemEnd;
+        int where = query.findAtTopLevel(itemEnd, "where");
+        int sourcesEnd = where >= 0 ? where : query.size();
+        if (readsChangedRow(open + 1 + item, open + 1 + sourcesEnd)) {
+            return true;
+        }
+        if (where < 0) {
+            return false;
+        }
+        int afterWhere = query.findAtTopLevel(where + 1, AFTER_WHERE);
+        int whereEnd = afterWhere < 0 ? query.size() : afterWhere;
+        if (!readsChangedRow(open + 1 + where + 1, open + 1 + whereEnd)) {
+            return false;
+        }
+        Set<String> itemColumns = columnNames(query, item, itemEnd);
+        itemColumns.retainAll(columnNames(query, where + 1, whereEnd));
+        return !itemColumns.isEmpty();
+    }
+
+    /** The names in {@code query}'s {@code [start, end)} that may be columns, without their qualifiers. */
+    private static Set<String> columnNames(TokenSpan query, int start, int end) {
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = start; i < end; i++) {
+            if (mayBeColumn(query, i) && !query.isSymbol(i + 1, ".")) {
+                names.add(query.get(i).text());
+            }
+        }
+        return names;
+    }
+
     /** What {@code operand [NOT] IN (list at open)} admits when the list holds constants only; else null. */
     private AdmittedValues among(String operand, int open, boolean negated) {
         if (startsQuery(open)) {
@@ -2173,6 +2257,34 @@ final class ConditionAnalyzer {
      * Whether two operands differ as written but read the same columns of the row (or of a copy of it),
      * one computed from the other ({@code id = id + 0}, {@code name || '' = name}): see {@link OperandColumns}.
      */
+    /**
+     * Whether a test of the operands at {@code [leftStart, leftEnd)} and {@code [rightStart, rightEnd)},
+     * one of which reads the row, may hold for every row however it is written: one side is computed
+     * from the other ({@link #computedFromItself}), or one side draws a new value for each row ({@link
+     * #drawnPerRow}).
+     */
+    private boolean mayHoldForEveryRow(Node left, int leftStart, int leftEnd, Node right, int rightStart, int rightEnd) {
+        return computedFromItself(left, leftStart, leftEnd, right, rightStart, rightEnd)
+                || (left.rowDependent() || right.rowDependent())
+                && (drawnPerRow(leftStart, leftEnd) || drawnPerRow(rightStart, rightEnd));
+    }
+
+    /**
+     * Whether {@code [start, end)} calls a function that returns a new value at each call, so for each
+     * row ({@link #DRAWN_PER_ROW}: {@code random()}, {@code nextval('s')}, MariaDB's {@code NEXT VALUE
+     * FOR s}): {@code id = nextval('s')} reads as an equality with one value, but a sequence set to the
+     * table's first id meets every row of a scan in id order, as a counter in a function would.
+     */
+    private boolean drawnPerRow(int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (t.isSymbol(i + 1, "(") && DRAWN_PER_ROW.contains(t.word(i))
+                    || t.isWord(i, "next") && t.isWord(i + 1, "value") && t.isWord(i + 2, "for")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean computedFromItself(Node left, int leftStart, int leftEnd, Node right, int rightStart, int rightEnd) {
         // A copy's columns (o.id = p.id + 0 of orders o ... orders p) read as the row's, as in AlikeOperands.
         return (left.rowDependent() || right.rowDependent()) && !sameOperands(leftStart, leftEnd, rightStart, rightEnd)

@@ -25,10 +25,13 @@ import java.util.Set;
  *                  of their functions)
  * @param version   the catalog's version of this code when the answer was read (read before the rest,
  *                  so a change meanwhile shows as a version that differs); null when the reader keeps none
+ * @param castColumns by table name: its columns of a type an implicit cast of the database's own converts
+ *                  from, so a comparison of the column may run that cast's function on it
  */
 public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> routines,
                                Map<String, List<String>> implicit, Map<String, List<String>> onWrite,
-                               Map<String, List<String>> onUse, List<String> onSchemaChange, String version) {
+                               Map<String, List<String>> onUse, List<String> onSchemaChange, String version,
+                               Map<String, List<String>> castColumns) {
 
     public DatabaseRoutines {
         builtIns = Set.copyOf(builtIns);
@@ -37,6 +40,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         onWrite = Map.copyOf(onWrite);
         onUse = Map.copyOf(onUse);
         onSchemaChange = List.copyOf(onSchemaChange);
+        castColumns = Map.copyOf(castColumns);
     }
 
     /**
@@ -46,8 +50,16 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
      * @param language  {@code sql}, {@code plpgsql}, {@code c}, ... (MySQL's and MariaDB's: {@code sql})
      * @param extension whether an extension installed it: its C code is the extension's, judged by name
      * @param body      its source ({@code BEGIN ATOMIC ... END} for a SQL-standard body); null when unreadable
+     * @param stable    whether it returns the same value for the same arguments within a statement
+     *                  (PostgreSQL's {@code IMMUTABLE} or {@code STABLE}), so a call with constants is one
+     *                  value for every row; false when not known
      */
-    public record Routine(String name, String language, boolean extension, String body) {
+    public record Routine(String name, String language, boolean extension, String body, boolean stable) {
+
+        /** A routine whose volatility is not known: read as one that may return a new value at each call. */
+        public Routine(String name, String language, boolean extension, String body) {
+            this(name, language, extension, body, false);
+        }
     }
 
     /** The answer built from the catalog's rows, kept in the order given. */
@@ -58,6 +70,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         private final Map<String, List<String>> onWrite = new HashMap<>();
         private final Map<String, List<String>> onUse = new HashMap<>();
         private final List<String> onSchemaChange = new ArrayList<>();
+        private final Map<String, List<String>> castColumns = new HashMap<>();
         private String version;
 
         public Builder(Set<String> builtIns) {
@@ -89,6 +102,11 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
             return this;
         }
 
+        public Builder castColumn(String table, String column) {
+            castColumns.computeIfAbsent(table, k -> new ArrayList<>()).add(column);
+            return this;
+        }
+
         public Builder version(String catalogVersion) {
             this.version = catalogVersion;
             return this;
@@ -96,7 +114,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
 
         public DatabaseRoutines build() {
             return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite), frozen(onUse),
-                    onSchemaChange, version);
+                    onSchemaChange, version, frozen(castColumns));
         }
 
         private static <T> Map<String, List<T>> frozen(Map<String, List<T>> lists) {

@@ -83,6 +83,12 @@ final class MySqlSchemaRules {
         if (type.equals("prepare") && verb.equals("DROP")) {
             return ClassFinding.of(StatementClass.SESSION, "DROP PREPARE");
         }
+        if (type.equals("event") && !verb.equals("DROP") && scheduledToRun(t, verb, afterType)) {
+            // No later statement runs an event: the server does, on its schedule, where the gateway never sees it.
+            return body(ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
+                    "an event runs its body on the server's schedule, outside any session the gateway sees"),
+                    t, afterType, depth);
+        }
         if (BODY_OBJECTS.contains(type)) {
             ClassFinding base = ClassFinding.of(StatementClass.DDL, command);
             return verb.equals("DROP") ? base : body(base, t, afterType, depth);
@@ -94,6 +100,24 @@ final class MySqlSchemaRules {
             return ClassFinding.of(StatementClass.DDL, command);
         }
         return ClassFinding.unknown(verb, "unrecognised " + verb + " statement");
+    }
+
+    /**
+     * Whether a CREATE or ALTER EVENT leaves the event to run: a CREATE unless it is made {@code DISABLE}d
+     * ({@code DISABLE ON REPLICA} runs where it is made), an ALTER that gives it a body or enables it
+     * ({@code DO ...}, {@code ENABLE}); {@code ALTER EVENT e DISABLE} or {@code RENAME TO} only stops or names it.
+     */
+    private static boolean scheduledToRun(TokenSpan t, String verb, int from) {
+        boolean create = verb.equals("CREATE");
+        for (int i = from; i < t.size() && !(create && t.isWord(i, "do")); i++) {
+            if (t.isWord(i, "do") || t.isWord(i, "enable")) {
+                return true;
+            }
+            if (create && t.isWord(i, "disable") && !t.isWord(i + 1, "on")) {
+                return false;
+            }
+        }
+        return create;
     }
 
     /** A table of a FEDERATED or CONNECT engine reaches other servers or files; DATA/INDEX DIRECTORY places files. */

@@ -98,12 +98,7 @@ public final class NotNullColumnTests {
     }
 
     private static ClassifiedStatement bulk(ClassifiedStatement statement, String reason) {
-        List<String> reasons = new ArrayList<>();
-        reasons.add(reason);
-        reasons.addAll(statement.reasons());
-        return new ClassifiedStatement(statement.text(), StatementClass.BULK_WRITE, statement.command(),
-                statement.tables(), statement.parsed(), reasons, statement.prepares(), statement.executes(),
-                statement.runs());
+        return statement.reclassified(StatementClass.BULK_WRITE, reason);
     }
 
     /** A look that allocates nothing, for every write (INSERTs are writes): most name no null at all. */

@@ -91,6 +91,51 @@ class CalledCodeTest {
                 .statementClass()).isEqualTo(StatementClass.BULK_WRITE);
     }
 
+    @Test
+    void aWriteOrARelationWithCodeIsConfirmedToo() {
+        // A trigger added on the server to a table that had none, a view replaced: what runs now is judged.
+        DatabaseRoutines stale = new DatabaseRoutines.Builder(Set.of())
+                .routine(new DatabaseRoutines.Routine("purge", "sql", false, "DELETE FROM orders; SELECT 1"))
+                .onUse("v", "SELECT 1 AS n").version("1").build();
+        DatabaseRoutines now = new DatabaseRoutines.Builder(Set.of())
+                .routine(new DatabaseRoutines.Routine("purge", "sql", false, "DELETE FROM orders; SELECT 1"))
+                .onWrite("inbox", "purge()").onUse("v", "SELECT purge() AS n").version("2").build();
+        for (String sql : List.of("INSERT INTO inbox VALUES (1)", "UPDATE inbox SET x = 1 WHERE id = 5", "SELECT * FROM v")) {
+            assertThat(CalledCode.judged(classified(sql), new Replaced(stale, now), SqlDialect.POSTGRESQL)
+                    .statementClass()).as(sql).isEqualTo(StatementClass.BULK_WRITE);
+        }
+    }
+
+    @Test
+    void aWritesConditionReadsTheDatabasesOwnCodeAsUntrusted() {
+        DatabaseRoutines own = new DatabaseRoutines.Builder(Set.of("lower", "citext_eq"))
+                // A lower() of the database's own that returns one value, shadowing the server's.
+                .routine(new DatabaseRoutines.Routine("lower", "sql", false, "SELECT 'a'::text", true))
+                .routine(new DatabaseRoutines.Routine("next_id", "plpgsql", false, "BEGIN RETURN 1; END", false))
+                .routine(new DatabaseRoutines.Routine("tenant", "sql", false, "SELECT 7", true))
+                .routine(new DatabaseRoutines.Routine("always", "sql", false, "SELECT true", true))
+                .routine(new DatabaseRoutines.Routine("label", "sql", false, "SELECT 'a'::text", true))
+                .routine(new DatabaseRoutines.Routine("citext_eq", "c", true, "citext_eq", true))
+                .implicit("===", "always").implicit("=", "citext_eq")
+                // grades.g is of a type an implicit cast of the database's own converts to int.
+                .castColumn("grades", "g").build();
+        for (String sql : List.of("DELETE FROM t WHERE lower(name) = 'a'", "DELETE FROM t WHERE public.\"lower\"(name) = 'a'",
+                "UPDATE t SET x = 1 WHERE id = next_id()", "DELETE FROM t WHERE id === 5",
+                "DELETE FROM t WHERE id OPERATOR(public.===) 5", "MERGE INTO t USING s ON t.id = next_id() WHEN MATCHED THEN DELETE",
+                "DELETE FROM t o WHERE o.label = 'a'", "DELETE FROM grades WHERE g = 5", "DELETE FROM public.grades x WHERE x.g = 5")) {
+            ClassifiedStatement judged = CalledCode.judged(classified(sql), CalledCode.of(own), SqlDialect.POSTGRESQL);
+            assertThat(judged.statementClass()).as(sql).isEqualTo(StatementClass.BULK_WRITE);
+            assertThat(judged.reasons()).as(sql).anyMatch(reason -> reason.contains("the database's own")
+                    || reason.contains("does not depend on the row")); // public.lower(x) is no call the classifier trusts
+        }
+        for (String sql : List.of("DELETE FROM t WHERE tenant_id = tenant()", "DELETE FROM t WHERE id = next_id() AND id = 5",
+                "DELETE FROM t WHERE name = 'a'", "UPDATE t SET x = lower(y) WHERE id = 5",
+                "UPDATE grades SET g = 5 WHERE id = 5", "DELETE FROM grades WHERE g = 5 AND id = 5")) {
+            assertThat(CalledCode.judged(classified(sql), CalledCode.of(own), SqlDialect.POSTGRESQL).statementClass())
+                    .as(sql).isEqualTo(StatementClass.WRITE);
+        }
+    }
+
     /** A catalog whose code was replaced on the server after {@code current} was read: {@code now} is what runs. */
     private record Replaced(DatabaseRoutines current, DatabaseRoutines now) implements CalledCode.Catalog {
         @Override
