@@ -225,7 +225,7 @@ final class PostgresDatabaseRoutines {
 
     /** The version of the database's code now: read before the rest of an answer, and to confirm one. */
     String version() throws CatalogUnavailableException {
-        List<List<String>> rows = catalog.query(VERSION);
+        List<List<String>> rows = catalog.repeated(VERSION);
         if (rows.isEmpty() || rows.getFirst().isEmpty() || rows.getFirst().getFirst() == null) {
             throw new CatalogUnavailableException("the catalog gave no version of the database's own code", null);
         }
