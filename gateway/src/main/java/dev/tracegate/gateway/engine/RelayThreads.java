@@ -32,11 +32,6 @@ public final class RelayThreads implements AutoCloseable {
         return new RelayThreads(null, () -> { });
     }
 
-    /** Whether this connection runs on operating-system threads. */
-    public boolean platform() {
-        return platformThreads != null;
-    }
-
     /** Starts a relay of this session on a thread of its own, named for it while it runs. */
     public Relay start(String name, Runnable relay) {
         Relay running = new Relay(relay);
