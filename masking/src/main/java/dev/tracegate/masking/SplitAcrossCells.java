@@ -461,21 +461,22 @@ public final class SplitAcrossCells {
                     && isPlainGroup(cells[last].strip()); last++) {
                 digits += cells[last].strip().length();
                 if (last - first + 1 >= MIN_PLAIN_GROUPS && digits >= MIN_PLAIN_CARD_DIGITS && digits <= MAX_CARD_DIGITS) {
-                    out = plainGroupsFound(cells, out, first, last);
+                    out = cardInNeighbours(cells, out, first, last, " ");
                 }
             }
         }
         return out;
     }
 
-    private EntityType[] plainGroupsFound(String[] cells, EntityType[] parts, int first, int last) {
+    /** The cells {@code first..last} joined in their order by {@code joiner} and read for a card. */
+    private EntityType[] cardInNeighbours(String[] cells, EntityType[] parts, int first, int last, String joiner) {
         int[] order = new int[last - first + 1];
         String[] pieces = new String[order.length];
         for (int k = 0; k < order.length; k++) {
             order[k] = first + k;
             pieces[k] = cells[first + k].strip();
         }
-        return found(parts, cells, order, pieces, " ", EntityType.CARD);
+        return found(parts, cells, order, pieces, joiner, EntityType.CARD);
     }
 
     /**
@@ -505,13 +506,7 @@ public final class SplitAcrossCells {
                 digits += more;
                 cut |= !isPlainGroup(cells[last].strip());
                 if (digits >= MIN_CARD_DIGITS && cut) { // plain groups alone are plainGroupsInARow's, joined by spaces
-                    int[] order = new int[last - first + 1];
-                    String[] pieces = new String[order.length];
-                    for (int k = 0; k < order.length; k++) {
-                        order[k] = first + k;
-                        pieces[k] = cells[first + k].strip();
-                    }
-                    out = found(out, cells, order, pieces, "", EntityType.CARD);
+                    out = cardInNeighbours(cells, out, first, last, "");
                 }
             }
         }

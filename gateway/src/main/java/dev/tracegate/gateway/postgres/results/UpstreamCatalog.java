@@ -51,17 +51,7 @@ public final class UpstreamCatalog implements AutoCloseable {
      * returns its rows as text.
      */
     public synchronized List<List<String>> query(String sql) throws CatalogUnavailableException {
-        try {
-            if (connection == null) {
-                connection = opener.open();
-            }
-            connection.writer().write(new Query(sql).encode());
-            connection.writer().flush();
-            return readRows();
-        } catch (UpstreamException | IOException e) {
-            closeConnection();
-            throw new CatalogUnavailableException("catalog lookup failed: " + e.getMessage(), e);
-        }
+        return asked(() -> connection.writer().write(new Query(sql).encode()));
     }
 
     /**
@@ -70,22 +60,35 @@ public final class UpstreamCatalog implements AutoCloseable {
      * Planning a query over nine catalogs cost 0.4 ms of the server's time a run, four times its execution.
      */
     public synchronized List<List<String>> repeated(String sql) throws CatalogUnavailableException {
-        try {
-            if (connection == null) {
-                connection = opener.open();
-            }
-            String name = prepared.get(sql);
-            if (name == null) {
-                name = "tracegate_catalog_" + prepared.size();
+        String known = prepared.get(sql);
+        String name = known != null ? known : "tracegate_catalog_" + prepared.size();
+        List<List<String>> rows = asked(() -> {
+            if (known == null) {
                 connection.writer().write(new Parse(name, sql, new int[0]).encode());
             }
             connection.writer().write(new Bind("", name, new short[0], new byte[0][], new short[0]).encode());
             connection.writer().write(new Execute("", 0).encode());
             connection.writer().write(Sync.INSTANCE.encode());
+        });
+        prepared.put(sql, name); // kept only once the server took it
+        return rows;
+    }
+
+    /** What writes a question's messages on the open connection. */
+    @FunctionalInterface
+    private interface Question {
+        void write() throws IOException;
+    }
+
+    /** Sends a question (opening the connection first if need be) and reads its rows; a broken connection is closed. */
+    private List<List<String>> asked(Question question) throws CatalogUnavailableException {
+        try {
+            if (connection == null) {
+                connection = opener.open();
+            }
+            question.write();
             connection.writer().flush();
-            List<List<String>> rows = readRows();
-            prepared.put(sql, name); // kept only once the server took it
-            return rows;
+            return readRows();
         } catch (UpstreamException | IOException e) {
             closeConnection();
             throw new CatalogUnavailableException("catalog lookup failed: " + e.getMessage(), e);
