@@ -2,6 +2,8 @@ package dev.tracegate.masking;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,30 +23,47 @@ public record MaskingSummary(Map<String, Map<String, Long>> found, List<Fallback
     public record Fallback(String location, FallbackReason reason, FallbackAction action, long count) {
     }
 
+    /** The order of {@link #fallbacks}: by location, then reason, then action. */
+    private static final Comparator<Fallback> FALLBACK_ORDER = Comparator.comparing(Fallback::location)
+            .thenComparing(Fallback::reason).thenComparing(Fallback::action);
+
+    /** Nothing masked, nothing fell back: what most reports hold, shared instead of made per report. */
+    static final MaskingSummary NOTHING = new MaskingSummary(Map.of(), List.of(), 0);
+
+    /** Sorts {@code found} by location once, here: the summaries made below hand it over unsorted. */
     public MaskingSummary {
-        found = Collections.unmodifiableMap(new TreeMap<>(found));
+        found = found.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(found));
         fallbacks = List.copyOf(fallbacks);
     }
 
     static MaskingSummary of(Map<String, Map<String, long[]>> found,
             Map<String, Map<MaskingReport.FallbackKind, long[]>> fallbacks, long valuesMasked) {
-        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        if (found.isEmpty() && fallbacks.isEmpty() && valuesMasked == 0) {
+            return NOTHING;
+        }
+        // Outer map unsorted: the canonical constructor sorts it in its one copy.
+        Map<String, Map<String, Long>> counts = new HashMap<>();
         found.forEach((location, entities) -> {
             Map<String, Long> perEntity = new TreeMap<>();
             entities.forEach((entity, count) -> perEntity.put(entity, count[0]));
             counts.put(location, Collections.unmodifiableMap(perEntity));
         });
         List<Fallback> list = new ArrayList<>();
-        new TreeMap<>(fallbacks).forEach((location, kinds) -> kinds.forEach((kind, count) ->
+        fallbacks.forEach((location, kinds) -> kinds.forEach((kind, count) ->
                 list.add(new Fallback(location, kind.reason(), kind.action(), count[0]))));
-        list.sort(java.util.Comparator.comparing(Fallback::location).thenComparing(Fallback::reason)
-                .thenComparing(Fallback::action));
+        list.sort(FALLBACK_ORDER);
         return new MaskingSummary(counts, list, valuesMasked);
     }
 
     /** This summary and {@code other} together, e.g. a request body's and its response's. */
     public MaskingSummary plus(MaskingSummary other) {
-        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        if (other.isEmpty() && other.valuesMasked == 0) {
+            return this;
+        }
+        if (isEmpty() && valuesMasked == 0) {
+            return other;
+        }
+        Map<String, Map<String, Long>> counts = new HashMap<>();
         for (MaskingSummary summary : List.of(this, other)) {
             summary.found.forEach((location, entities) -> entities.forEach((entity, count) ->
                     counts.computeIfAbsent(location, k -> new TreeMap<>()).merge(entity, count, Long::sum)));
@@ -52,8 +71,7 @@ public record MaskingSummary(Map<String, Map<String, Long>> found, List<Fallback
         counts.replaceAll((location, entities) -> Collections.unmodifiableMap(entities));
         List<Fallback> list = new ArrayList<>(fallbacks);
         list.addAll(other.fallbacks);
-        list.sort(java.util.Comparator.comparing(Fallback::location).thenComparing(Fallback::reason)
-                .thenComparing(Fallback::action));
+        list.sort(FALLBACK_ORDER);
         return new MaskingSummary(counts, list, valuesMasked + other.valuesMasked);
     }
 

@@ -89,6 +89,18 @@ class CompositeIdentityVerifierTest {
         assertRefused("", "no credential presented");
     }
 
+    /**
+     * A refusal is an outcome, not a fault: made without a stack trace, so that a credential that
+     * passes over the static keys (every gateway token) and one made up to be refused cost no walk
+     * of the request's stack.
+     */
+    @Test
+    void aRefusalCarriesItsReasonAndNoStackTrace() {
+        assertThatThrownBy(() -> verifier.verify("tg_ops_Key_wrong"))
+                .hasMessage("unknown or revoked key")
+                .satisfies(refused -> org.assertj.core.api.Assertions.assertThat(refused.getStackTrace()).isEmpty());
+    }
+
     private static void assertRefused(String credential, String reason) {
         assertThatThrownBy(() -> verifier.verify(credential))
                 .isExactlyInstanceOf(AuthenticationException.class)
