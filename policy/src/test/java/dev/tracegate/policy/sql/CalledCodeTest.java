@@ -136,6 +136,25 @@ class CalledCodeTest {
         }
     }
 
+    /**
+     * A write whose condition names none of the database's code is left as it was without its text rebuilt;
+     * the look that decides so still finds a column an implicit cast converts where the database has no
+     * routine of its own by name, and a routine the condition calls among many it does not.
+     */
+    @Test
+    void theConditionsLookForTheDatabasesOwnCodeMissesNone() {
+        DatabaseRoutines castsOnly = new DatabaseRoutines.Builder(Set.of()).castColumn("grades", "g").build();
+        assertThat(CalledCode.judged(classified("DELETE FROM grades WHERE g = 5"), CalledCode.of(castsOnly),
+                SqlDialect.POSTGRESQL).statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        DatabaseRoutines none = new DatabaseRoutines.Builder(Set.of()).build();
+        ClassifiedStatement plain = classified("UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = 7");
+        assertThat(CalledCode.judged(plain, CalledCode.of(none), SqlDialect.POSTGRESQL)).isSameAs(plain);
+        DatabaseRoutines one = new DatabaseRoutines.Builder(Set.of("abs"))
+                .routine(new DatabaseRoutines.Routine("next_id", "plpgsql", false, "BEGIN RETURN 1; END", false)).build();
+        assertThat(CalledCode.judged(classified("UPDATE t SET x = abs(y) WHERE id = next_id() OR y < 0"),
+                CalledCode.of(one), SqlDialect.POSTGRESQL).statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+    }
+
     /** A catalog whose code was replaced on the server after {@code current} was read: {@code now} is what runs. */
     private record Replaced(DatabaseRoutines current, DatabaseRoutines now) implements CalledCode.Catalog {
         @Override
