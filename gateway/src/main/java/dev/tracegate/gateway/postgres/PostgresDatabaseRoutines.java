@@ -147,9 +147,22 @@ final class PostgresDatabaseRoutines {
     /**
      * The version of the code the answer holds: how many rows each catalog of it has and the sum of
      * their creating transactions' ids. A replaced routine, trigger, rule, policy, default or check is
-     * a row written by a newer transaction; one dropped or made changes the count.
+     * a row written by a newer transaction; one dropped or made changes the count. So is what brings
+     * code already there to a relation: a column (or a composite type's attribute) given a type of the
+     * database's own, a domain with a check or default, a type with a cast ({@code pg_depend}'s rows
+     * on such types, read by its index on what they reference: a fraction of {@code pg_attribute});
+     * a domain's default set and a relation or type renamed ({@code pg_type}: the answer keys code
+     * by name, so a table with a trigger renamed into a plain one's name takes its place, and renames
+     * its row type); an index on an expression ({@code pg_index}); a partition or child attached
+     * ({@code pg_inherits}).
      */
     private static final String VERSION = "SELECT pg_catalog.concat_ws('/',"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_depend"
+            + " WHERE refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND refobjid >= 16384),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_type WHERE oid >= 16384),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_index"
+            + " WHERE indexprs IS NOT NULL OR indpred IS NOT NULL),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_inherits),"
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_proc WHERE oid >= 16384),"
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_trigger),"
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_rewrite WHERE oid >= 16384),"
