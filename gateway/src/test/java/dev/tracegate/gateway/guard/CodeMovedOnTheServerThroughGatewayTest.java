@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +128,35 @@ class CodeMovedOnTheServerThroughGatewayTest {
                     "ALTER VIEW cv_calm RENAME TO cv_calm_before", "ALTER VIEW cv_purging RENAME TO cv_calm");
             assertBlockedAsBulkWrite(sql, "INSERT INTO cv_quiet VALUES (2)");
             assertBlockedAsBulkWrite(sql, "SELECT * FROM cv_calm");
+        }
+    }
+
+    /**
+     * {@code EXECUTE p} runs the text {@code p} was prepared with, and the code that text calls as it is
+     * when it runs: a function replaced on the server after the {@code PREPARE} (a moment or an hour
+     * before). Until 2026-12-07 the EXECUTE took the class its PREPARE was given, a read, and the new
+     * body deleted every row.
+     */
+    @Test
+    void aPreparedStatementRunsTheCodeAsItIsWhenExecuted() throws Exception {
+        dba("CREATE OR REPLACE FUNCTION cv_later() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+                "CREATE OR REPLACE FUNCTION cv_later_equal(int, int) RETURNS boolean LANGUAGE sql AS 'SELECT $1 = $2'",
+                "DROP OPERATOR IF EXISTS ==== (int, int)",
+                "CREATE OPERATOR ==== (LEFTARG = int, RIGHTARG = int, FUNCTION = cv_later_equal)");
+        Properties simple = new Properties();
+        simple.setProperty("preferQueryMode", "simple"); // the session records what a Query's PREPARE prepares
+        try (Connection c = gateway.connect("app", simple); Statement sql = c.createStatement()) {
+            sql.execute("PREPARE cv_calls AS SELECT cv_later()");
+            sql.execute("PREPARE cv_compares AS SELECT 1 WHERE 1 ==== 1");
+            sql.execute("EXECUTE cv_calls");
+            sql.execute("EXECUTE cv_compares");
+            dba("CREATE OR REPLACE FUNCTION cv_later() RETURNS int LANGUAGE sql AS 'DELETE FROM cv_orders; SELECT 1'",
+                    "CREATE OR REPLACE FUNCTION cv_later_equal(int, int) RETURNS boolean LANGUAGE sql AS"
+                            + " 'DELETE FROM cv_orders; SELECT $1 = $2'");
+            assertBlockedAsBulkWrite(sql, "EXECUTE cv_calls");
+            assertBlockedAsBulkWrite(sql, "EXECUTE cv_compares");
+        } finally {
+            dba("DROP OPERATOR ==== (int, int)", "DROP FUNCTION cv_later, cv_later_equal");
         }
     }
 
