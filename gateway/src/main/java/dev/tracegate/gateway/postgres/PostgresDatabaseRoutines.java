@@ -145,12 +145,18 @@ final class PostgresDatabaseRoutines {
             + " FROM pg_catalog.pg_policy po JOIN pg_catalog.pg_class c ON c.oid = po.polrelid";
 
     /**
-     * The version of the code the answer holds: how many rows the nine catalogs of it have, the sum of their
-     * creating transactions' ids, and that sum weighted by catalog (so a row that leaves one catalog and one
-     * that enters another do not cancel out). A replaced routine, trigger, rule, policy, default or check is a
-     * row written by a newer transaction; one dropped or made changes the count. One aggregate over the
-     * catalogs' rows together, not nine: the server runs it before every write, and each subquery of its own
-     * was an aggregate node more to start and finish (about a fifth of the query's time, by pgbench -f).
+     * The version of the code the answer holds: how many rows its catalogs have, the sum of their creating
+     * transactions' ids, and that sum weighted by catalog (so a row that leaves one catalog and one that enters
+     * another do not cancel out). A replaced routine, trigger, rule, policy, default or check is a row written
+     * by a newer transaction; one dropped or made changes the count. So is what brings code already there to a
+     * relation: a column (or a composite type's attribute) given a type of the database's own, a domain with a
+     * check or default, a type with a cast ({@code pg_depend}'s rows on such types, read by its index on what
+     * they reference: a fraction of {@code pg_attribute}); a domain's default set and a relation or type
+     * renamed ({@code pg_type}: the answer keys code by name, so a table with a trigger renamed into a plain
+     * one's name takes its place, and renames its row type); an index on an expression ({@code pg_index}); a
+     * partition or child attached ({@code pg_inherits}). One aggregate over the catalogs' rows together, not
+     * one per catalog: the server runs it before every write, and each subquery of its own was an aggregate
+     * node more to start and finish (about a fifth of the query's time, by pgbench -f).
      */
     private static final String VERSION = "SELECT count(*) || ':' || coalesce(sum(v.x), 0) || ':' || coalesce(sum(v.x * v.k), 0)"
             + " FROM (SELECT 1 AS k, xmin::text::bigint AS x FROM pg_catalog.pg_proc WHERE oid >= 16384"
@@ -161,7 +167,12 @@ final class PostgresDatabaseRoutines {
             + " UNION ALL SELECT 6, xmin::text::bigint FROM pg_catalog.pg_constraint WHERE oid >= 16384"
             + " UNION ALL SELECT 7, xmin::text::bigint FROM pg_catalog.pg_operator WHERE oid >= 16384"
             + " UNION ALL SELECT 8, xmin::text::bigint FROM pg_catalog.pg_cast WHERE oid >= 16384"
-            + " UNION ALL SELECT 9, xmin::text::bigint FROM pg_catalog.pg_event_trigger) v";
+            + " UNION ALL SELECT 9, xmin::text::bigint FROM pg_catalog.pg_event_trigger"
+            + " UNION ALL SELECT 10, xmin::text::bigint FROM pg_catalog.pg_depend"
+            + " WHERE refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND refobjid >= 16384"
+            + " UNION ALL SELECT 11, xmin::text::bigint FROM pg_catalog.pg_type WHERE oid >= 16384"
+            + " UNION ALL SELECT 12, xmin::text::bigint FROM pg_catalog.pg_index WHERE indexprs IS NOT NULL OR indpred IS NOT NULL"
+            + " UNION ALL SELECT 13, xmin::text::bigint FROM pg_catalog.pg_inherits) v";
 
     /**
      * Columns of a type made after initdb that an implicit cast made after initdb (not an extension's)

@@ -118,6 +118,40 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
         }
     }
 
+    /**
+     * A stored function in a write's WHERE tells no rows apart the gateway can read: its result is the
+     * definer's to choose ({@code DETERMINISTIC} is a claim), so {@code id = oc_next()} of a counter
+     * meets each row of the scan and {@code oc_yes(id)} may be true for every row. Until now this rule
+     * (docs/policy.md, "A write's condition that runs the database's own code") was held by unit tests
+     * of the classifier only; here it is held against the real MariaDB, whose optimiser does call the
+     * function once per row.
+     */
+    @Test
+    void aStoredFunctionInAWritesConditionTellsNoRowsApart() throws Exception {
+        mysql.mariadb.sql("DROP FUNCTION IF EXISTS shop.oc_next", "DROP FUNCTION IF EXISTS shop.oc_yes",
+                "CREATE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.oc_next() RETURNS int NOT DETERMINISTIC NO SQL"
+                        + " RETURN (@oc_n := COALESCE(@oc_n, 0) + 1)",
+                "CREATE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.oc_yes(x int) RETURNS int DETERMINISTIC NO SQL"
+                        + " RETURN 1");
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            for (String write : List.of("DELETE FROM oc_orders WHERE id = oc_next()", "DELETE FROM oc_orders WHERE oc_yes(id)",
+                    "DELETE FROM oc_orders WHERE `OC_YES`(id) = 1", "DELETE FROM oc_orders WHERE shop.oc_yes(id) <> 0",
+                    "DELETE FROM oc_orders WHERE id IN (oc_next(), oc_next(), oc_next())",
+                    "UPDATE oc_orders SET v = 'x' WHERE oc_yes(id) = 1",
+                    "UPDATE oc_orders SET v = 'x' WHERE v = 'a' OR oc_yes(id)")) {
+                assertThatThrownBy(() -> sql.execute(write)).as(write).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("no-bulk-writes");
+                assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders WHERE v <> 'x'").strip()).as(write)
+                        .isEqualTo("3");
+            }
+            // A test of the row's own column beside it still tells rows apart.
+            sql.execute("DELETE FROM oc_orders WHERE id = 1 AND oc_yes(id)");
+            assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).isEqualTo("2");
+        } finally {
+            mysql.mariadb.sql("DROP FUNCTION IF EXISTS shop.oc_next", "DROP FUNCTION IF EXISTS shop.oc_yes");
+        }
+    }
+
     @Test
     void aFunctionReplacedOnTheServerAMomentAgoIsJudgedByItsNewBody() throws Exception {
         try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
@@ -127,6 +161,28 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
                     + "DELIMITER ;\n");
             assertThatThrownBy(() -> sql.execute("SELECT rc_flip()")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("no-bulk-writes");
+        }
+        assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).isEqualTo("3");
+    }
+
+    /**
+     * {@code EXECUTE s} runs the text {@code s} was prepared from, calling the function as it is then:
+     * until 2026-12-07 the EXECUTE took the class its PREPARE was given, a read, however long ago and
+     * whatever the function became since.
+     */
+    @Test
+    void aStatementPreparedBeforeAFunctionWasReplacedIsJudgedByItsNewBody() throws Exception {
+        mysql.mariadb.sql("CREATE OR REPLACE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.rc_later() RETURNS int RETURN 1");
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            sql.execute("PREPARE rc_p FROM 'SELECT rc_later()'");
+            sql.execute("EXECUTE rc_p");
+            mysql.mariadb.sql("DELIMITER //\nCREATE OR REPLACE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.rc_later()"
+                    + " RETURNS int MODIFIES SQL DATA BEGIN DELETE FROM shop.oc_orders; RETURN 1; END//\n"
+                    + "DELIMITER ;\n");
+            assertThatThrownBy(() -> sql.execute("EXECUTE rc_p")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("no-bulk-writes");
+        } finally {
+            mysql.mariadb.sql("DROP FUNCTION IF EXISTS shop.rc_later");
         }
         assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).isEqualTo("3");
     }

@@ -86,6 +86,11 @@ public final class CalledCode {
         List<SqlToken> tokens = tokens(statement.text(), dialect, lexing);
         Uses uses = new Uses(dialect);
         uses.collect(tokens, 0);
+        if (statement.runs() != null) {
+            // EXECUTE p runs the text p was prepared with, calling the code as it is now, not as it was
+            // when PREPARE was judged (an hour ago, perhaps): that code is judged again, like a call here.
+            uses.collect(tokens(statement.runs(), dialect, null), 0);
+        }
         boolean writes = !tokens.isEmpty() && WRITES.contains(tokens.getFirst().word())
                 || statement.statementClass() == StatementClass.WRITE
                 || statement.statementClass() == StatementClass.BULK_WRITE;

@@ -234,6 +234,23 @@ public final class SqlClassifier {
     }
 
     /**
+     * JSqlParser's tables and those the queries in brackets name in the token stream, together. The
+     * parser's walk does not enter every special form: a query in {@code substring(... FROM ...)},
+     * {@code position(... IN ...)}, {@code overlay(...)} or {@code xmlexists(... PASSING ...)} read a
+     * table it did not report, and a rule on that table (or the view's code the gateway judges) let it
+     * through. A name taken for a table that is none (a CTE's, in a subquery) only makes rules stricter.
+     */
+    private static Set<String> withCollected(Set<String> parsed, TokenSpan tokens) {
+        Set<String> collected = TableNameCollector.collectInBracketedQueries(tokens);
+        if (parsed.containsAll(collected)) {
+            return parsed;
+        }
+        Set<String> both = new LinkedHashSet<>(parsed);
+        both.addAll(collected);
+        return both;
+    }
+
+    /**
      * The project's own rules on one statement. Should they fail on some text (a defect), the
      * statement is UNKNOWN: a failure must neither let it through nor end the session that sent it.
      */
@@ -270,7 +287,7 @@ public final class SqlClassifier {
             verdict = verdict.escalate(opinion.statementClass().get(),
                     "JSqlParser reads it as " + opinion.statementClass().get());
         }
-        Set<String> read = opinion.parsed() ? opinion.tables() : TableNameCollector.collect(tokens);
+        Set<String> read = opinion.parsed() ? withCollected(opinion.tables(), tokens) : TableNameCollector.collect(tokens);
         Set<String> inText = FunctionCallRules.tablesNamedInText(tokens, 0);
         Set<String> inRunText = runTextTables.apply(tokens);
         List<String> tables;

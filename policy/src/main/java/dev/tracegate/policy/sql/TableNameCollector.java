@@ -23,26 +23,48 @@ final class TableNameCollector {
             "row", "statement", "instead", "also", "default", "tables", "functions", "sequences", "current");
 
     private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
+    /** What names the tables a query reads. */
+    private static final Set<String> QUERY_INTRODUCERS = Set.of("from", "join", "table");
 
     private TableNameCollector() {
     }
 
     static Set<String> collect(TokenSpan t) {
+        return collect(t, false);
+    }
+
+    /**
+     * The tables read by the queries in brackets ({@code (SELECT ... FROM t)}, {@code (TABLE t)}),
+     * wherever the brackets stand: the names a parser's walk may miss inside a special form such as
+     * {@code substring((SELECT ...) FROM 1)}, and nothing else (no ON, OF or CTE-less guesses).
+     */
+    static Set<String> collectInBracketedQueries(TokenSpan t) {
+        return collect(t, true);
+    }
+
+    private static Set<String> collect(TokenSpan t, boolean onlyInBracketedQueries) {
         Set<String> names = new LinkedHashSet<>();
         Deque<Boolean> insideCall = new ArrayDeque<>();
+        Deque<Boolean> queryBrackets = new ArrayDeque<>();
+        int queryDepth = 0;
         for (int i = 0; i < t.size(); i++) {
             if (t.isSymbol(i, "(")) {
                 // A query in brackets is no call, whatever precedes it: COPY (SELECT ...), IN (SELECT ...).
-                insideCall.push(t.isIdentifier(i - 1) && !QUERY_STARTS.contains(t.word(i + 1)));
+                boolean query = QUERY_STARTS.contains(t.word(i + 1));
+                insideCall.push(t.isIdentifier(i - 1) && !query);
+                queryBrackets.push(query);
+                queryDepth += query ? 1 : 0;
                 continue;
             }
             if (t.isSymbol(i, ")")) {
                 insideCall.poll();
+                queryDepth -= Boolean.TRUE.equals(queryBrackets.poll()) ? 1 : 0;
                 continue;
             }
             // FROM inside extract(year FROM x) or substring(s FROM 2) names no table.
             boolean inCall = Boolean.TRUE.equals(insideCall.peek());
-            if (inCall || !INTRODUCERS.contains(t.word(i))) {
+            if (inCall || !INTRODUCERS.contains(t.word(i))
+                    || onlyInBracketedQueries && (queryDepth == 0 || !QUERY_INTRODUCERS.contains(t.word(i)))) {
                 continue;
             }
             int p = i + 1;

@@ -106,6 +106,32 @@ class CalledCodeTest {
         }
     }
 
+    /**
+     * {@code EXECUTE p} runs the text {@code p} was prepared with: the code it calls is judged as it is
+     * when it runs, not by the class its PREPARE was given while the function only read.
+     */
+    @Test
+    void anExecuteIsJudgedByTheCodeItsPreparedTextCallsNow() {
+        DatabaseRoutines stale = new DatabaseRoutines.Builder(Set.of())
+                .routine(new DatabaseRoutines.Routine("flip", "sql", false, "SELECT 1")).version("1").build();
+        DatabaseRoutines now = new DatabaseRoutines.Builder(Set.of())
+                .routine(new DatabaseRoutines.Routine("flip", "sql", false, "DELETE FROM orders; SELECT 1")).version("2")
+                .build();
+        ClassifiedStatement prepare = classified("PREPARE p AS SELECT flip()");
+        ClassifiedStatement execute = classifier.classifyInSession("EXECUTE p", SqlDialect.POSTGRESQL,
+                name -> Optional.of(PreparedText.of(prepare))).statements().getFirst();
+        assertThat(execute.statementClass()).as("as its PREPARE was judged").isEqualTo(StatementClass.READ);
+        assertThat(CalledCode.judged(execute, new Replaced(stale, now), SqlDialect.POSTGRESQL).statementClass())
+                .isEqualTo(StatementClass.BULK_WRITE);
+
+        ClassifiedStatement mysqlPrepare = classifier.classify("PREPARE s FROM 'SELECT flip()'", SqlDialect.MYSQL,
+                name -> Optional.empty()).statements().getFirst();
+        ClassifiedStatement mysqlExecute = classifier.classifyInSession("EXECUTE s", SqlDialect.MYSQL,
+                name -> Optional.of(PreparedText.of(mysqlPrepare))).statements().getFirst();
+        assertThat(CalledCode.judged(mysqlExecute, new Replaced(stale, now), SqlDialect.MYSQL).statementClass())
+                .isEqualTo(StatementClass.BULK_WRITE);
+    }
+
     @Test
     void aWritesConditionReadsTheDatabasesOwnCodeAsUntrusted() {
         DatabaseRoutines own = new DatabaseRoutines.Builder(Set.of("lower", "citext_eq"))

@@ -415,6 +415,27 @@ class SqlClassifierTest {
         assertThat(shared.cachedTexts()).isLessThanOrEqualTo(16);
     }
 
+    /**
+     * A query in brackets inside a special form reads its table: JSqlParser's walk does not report it,
+     * the token stream's reading of bracketed queries does (until 2026-12-07 a rule on the table missed it).
+     */
+    @Test
+    void aTableReadByAQueryInsideASpecialFormIsNamed() {
+        for (String sql : List.of("SELECT substring((SELECT amount FROM salaries) FROM 1 FOR 2)",
+                "SELECT overlay((SELECT amount FROM salaries) PLACING 'x' FROM 1)",
+                "SELECT position('a' IN (SELECT amount FROM salaries))",
+                "SELECT xmlexists('/a' PASSING (SELECT x FROM salaries))",
+                "SELECT trim(BOTH FROM (SELECT amount FROM salaries))",
+                "SELECT substring((TABLE salaries) FROM 1)")) {
+            assertThat(single(sql).tables()).as(sql).contains("salaries");
+        }
+        // Only bracketed queries add names: ON, OF and a CTE's name in the main query are no tables.
+        assertThat(single("INSERT INTO t (a) VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO NOTHING").tables())
+                .containsExactly("t");
+        assertThat(single("SELECT * FROM t FOR UPDATE OF t SKIP LOCKED").tables()).containsExactly("t");
+        assertThat(single("WITH c AS (SELECT * FROM t) SELECT * FROM c").tables()).containsExactly("t");
+    }
+
     @Test
     void theTablesOfAStringAreEachNamedOnceInTheOrderFirstNamedAndOneStatementsListIsTakenAsItIs() {
         SqlClassification two = classifier.classify("SELECT 1 FROM t1; SELECT 1 FROM t2 JOIN t1 ON true");
