@@ -671,6 +671,24 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * An address cut inside its local part between two columns of a row, two members of a {@code json} object or two
+     * elements of an array ({@code ada.love | lace@example.com}, {@code ["ada.love", "lace@example.com"]}): the second
+     * piece is an address by itself and was masked, the first reached a masked caller in clear before 2026-12-07. A
+     * word before an address ({@code admin}) stays.
+     */
+    @Test
+    void anAddressCutInItsLocalPartBetweenColumnsMembersOrElementsIsMaskedInBoth() throws SQLException {
+        splitTable("split_locals", "(1, 'ada.love', 'lace@example.com', 'primary'), (2, 'admin', 'ops@example.com', 'x')");
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT a, b, c FROM split_locals ORDER BY id")).as(queryMode)
+                    .containsExactly("[EMAIL]|[EMAIL]|primary", "admin|[EMAIL]|x");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT json_build_array(a, b), json_build_object('l', a, 'd', b)"
+                    + " FROM split_locals WHERE id = 1")).as(queryMode)
+                    .singleElement().asString().doesNotContain("ada.love", "lace@");
+        }
+    }
+
+    /**
      * An address whose {@code @} has a stand-in ({@code (a)}, {@code _at_}) or a space before it only: each reached a
      * masked caller in clear before 2026-12-07. Prose with "at" in it stays.
      */
