@@ -836,7 +836,7 @@ public final class JsonMasking {
             report.valueMasked();
             changed = true;
             int shape = text && depth > 0 ? SplitAcrossCells.shapeOf(value) : 0;
-            if (stack[depth - 1].array ? (shape & SplitAcrossCells.STARTS_ADDRESS) != 0 : SplitAcrossCells.mayBePiece(shape)) {
+            if (depth > 0 && (stack[depth - 1].array ? (shape & SplitAcrossCells.STARTS_ADDRESS) != 0 : SplitAcrossCells.mayBePiece(shape))) {
                 // masked by itself, but a key's header or a line of it still opens what the members after it continue
                 // (an array follows a key's lines itself, keyBlock above, and its masked lines are not offered), and an
                 // address from its first character may end a local part the value before it starts ("ada.love")

@@ -110,7 +110,8 @@ class JsonMaskingTest {
                 "{\"x\": [\"ada_l\", \"ovelace@example.com\"], \"y\": \"z\"}", "{\"x\":[\"[EMAIL]\",\"[EMAIL]\"],\"y\":\"z\"}",
                 "[\"admin\", \"ops@example.com\"]", "[\"admin\",\"[EMAIL]\"]",
                 "{\"a\": \"ada.love\", \"n\": 7, \"b\": \"lace@example.com\"}", "{\"a\":\"ada.love\",\"n\":7,\"b\":\"[EMAIL]\"}",
-                "[{\"a\": \"ada.love\"}, {\"b\": \"lace@example.com\"}]", "[{\"a\":\"ada.love\"},{\"b\":\"[EMAIL]\"}]");
+                "[{\"a\": \"ada.love\"}, {\"b\": \"lace@example.com\"}]", "[{\"a\":\"ada.love\"},{\"b\":\"[EMAIL]\"}]",
+                "\"lace@example.com\"", "\"[EMAIL]\""); // a document that is one string: no record around it
         masked.forEach((json, expected) -> assertThat(maskedEveryWay(masker, json))
                 .allSatisfy(out -> assertThat(out.replace(" ", "")).as(json).isEqualTo(expected)));
     }
