@@ -835,13 +835,14 @@ public final class JsonMasking {
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
-            int shape = text && depth > 0 && !stack[depth - 1].array ? SplitAcrossCells.shapeOf(value) : 0;
-            if (SplitAcrossCells.mayBePiece(shape)) {
+            int shape = text && depth > 0 ? SplitAcrossCells.shapeOf(value) : 0;
+            if (depth > 0 && (stack[depth - 1].array ? (shape & SplitAcrossCells.STARTS_ADDRESS) != 0 : SplitAcrossCells.mayBePiece(shape))) {
                 // masked by itself, but a key's header or a line of it still opens what the members after it continue
-                // (an array follows a key's lines itself, keyBlock above, and its masked lines are not offered)
+                // (an array follows a key's lines itself, keyBlock above, and its masked lines are not offered), and an
+                // address from its first character may end a local part the value before it starts ("ada.love")
                 Frame record = stack[depth - 1].record;
                 record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
-                record.pieces.masked(value, shape);
+                replaceEarlier(record.pieces.masked(value, shape));
             }
         }
 
@@ -953,6 +954,22 @@ public final class JsonMasking {
                 masked(found.type().name());
             }
             return current;
+        }
+
+        /** Masks, where the output can still replace them, earlier values of the record found to be pieces of one value. */
+        private void replaceEarlier(List<RecordPieces.Found> pieces) throws IOException {
+            for (int k = 0; k < pieces.size(); k++) {
+                RecordPieces.Found found = pieces.get(k);
+                if (found.place() < 0) {
+                    continue;
+                }
+                ElementUnits units = stack[depth - 1].units;
+                if (stack[depth - 1].array && units != null) {
+                    units.maskedAt(found.place());
+                }
+                out.replaceAt(found.place(), profile.strategyFor(found.type()).apply(found.value(), found.type()));
+                masked(found.type().name());
+            }
         }
 
         /** {@link SplitAcrossCells#shapeOf}, remembered with a value found clean in this walk. */

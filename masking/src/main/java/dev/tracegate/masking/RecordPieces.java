@@ -175,14 +175,26 @@ final class RecordPieces {
 
     /**
      * Holds a value of the record masked by its own find that may be a piece (a key's header or line):
-     * read with the values after it, never replaced again.
+     * read with the values after it, never replaced again. One that starts with an address
+     * ({@link SplitAcrossCells#STARTS_ADDRESS}, {@code lace@example.com}) is read with the values before it at once: the
+     * one before may hold its local part's start ({@code "ada.love"}). Returns the earlier values so found.
      */
-    void masked(String value, int shape) {
+    List<Found> masked(String value, int shape) {
         add(value, -1, true, shape);
         readThrough = false;
         plainRun = 0;
         masked[(first + size - 1) % MAX_VALUES] = true;
         credentialStarted = false;
+        if (size < 2 || (shape & SplitAcrossCells.STARTS_ADDRESS) == 0) {
+            return List.of();
+        }
+        String[] cells = new String[size];
+        int[] cellShapes = new int[size];
+        for (int k = 0; k < size; k++) {
+            cells[k] = values[(first + k) % MAX_VALUES];
+            cellShapes[k] = shapes[(first + k) % MAX_VALUES];
+        }
+        return collected(List.of(), split.piecesOf(cells, cellShapes), -1);
     }
 
     /** Counts the value offered at {@code place} as masked by itself already: read with the values after it, never replaced again. */

@@ -1,9 +1,12 @@
 package dev.tracegate.masking;
 
+import dev.tracegate.masking.detect.EmailDetector;
 import dev.tracegate.masking.detect.SecretDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * What the cells of one row show only when read together. Each cell is scanned alone, so a secret
@@ -85,6 +88,7 @@ public final class SplitAcrossCells {
         parts = credentialsCut(cells, shapes, parts);
         parts = addressesCutAtTheirAt(cells, shapes, parts);
         parts = addressesCutInTheirDomain(cells, shapes, parts);
+        parts = addressesCutInTheirLocalPart(cells, shapes, parts);
         parts = cardsCutInARun(cells, shapes, parts);
         return cardGroupsAcross(cells, shapes, parts);
     }
@@ -111,6 +115,8 @@ public final class SplitAcrossCells {
     static final int AWAITS_VALUE = 1 << 9;
     /** It is digits alone, single spaces or hyphens between them, groups of any length ({@link #runDigits}). */
     static final int DIGIT_RUN = 1 << 10;
+    /** Its first token is an address from its first character ({@link #startsAddress}): the cell before may hold the local part's start. */
+    static final int STARTS_ADDRESS = 1 << 11;
 
     /**
      * What every first look {@link #piecesOf} takes at a cell sees, one bit each ({@link #CUT_AT_AN_AT}, ...; 0 for
@@ -133,7 +139,8 @@ public final class SplitAcrossCells {
                 | (startsJson(cell) ? STARTS_JSON : 0)
                 | (KeyBlockAcrossValues.mayBeKeyMaterial(cell) ? KEY_MATERIAL : 0)
                 | (mayStartCredential(cell) ? STARTS_CREDENTIAL : 0)
-                | (awaitsValue(cell) ? AWAITS_VALUE : 0);
+                | (awaitsValue(cell) ? AWAITS_VALUE : 0)
+                | (startsAddress(cell) ? STARTS_ADDRESS : 0);
     }
 
     private static boolean has(int shape, int bits) {
@@ -155,7 +162,7 @@ public final class SplitAcrossCells {
     static boolean mayBePiece(int shape) {
         // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
         // a grouped run cut inside a group (4111 11) is one too (cardsCutInARun)
-        return has(shape, CUT_AT_AN_AT | CUT_IN_DOMAIN | JWT_JSON | JWT_SIGNATURE | KEY_MATERIAL)
+        return has(shape, CUT_AT_AN_AT | CUT_IN_DOMAIN | STARTS_ADDRESS | JWT_JSON | JWT_SIGNATURE | KEY_MATERIAL)
                 || (has(shape, DIGIT_RUN) && has(shape, GROUPED));
     }
 
@@ -177,8 +184,8 @@ public final class SplitAcrossCells {
      * nothing in the cell.
      */
     static boolean addsNothingAsLast(int shape) {
-        return !has(shape, DIGIT_GROUPS | DIGIT_RUN | KEY_MATERIAL | AWAITS_VALUE | CUT_AT_AN_AT | CUT_IN_DOMAIN | STARTS_JSON
-                | JWT_JSON | JWT_SIGNATURE);
+        return !has(shape, DIGIT_GROUPS | DIGIT_RUN | KEY_MATERIAL | AWAITS_VALUE | CUT_AT_AN_AT | CUT_IN_DOMAIN | STARTS_ADDRESS
+                | STARTS_JSON | JWT_JSON | JWT_SIGNATURE);
     }
 
     /** Whether {@code cell}'s last token may start a credential the next cell completes ({@link SecretDetector#mayStartCredential}). */
@@ -711,6 +718,67 @@ public final class SplitAcrossCells {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code cell}'s first token is an address from its first character: a local part, an {@code @} inside the
+     * token and a dot after it ({@code lace@example.com}). The cell before it may hold the local part's start.
+     */
+    static boolean startsAddress(String cell) {
+        int at = cell.indexOf('@');
+        if (at <= 0) {
+            return false; // most cells, told by the JDK's vectorised search
+        }
+        String head = firstToken(cell);
+        return head != null && at < head.length() - 1 && head.indexOf('.', at) > at + 1;
+    }
+
+    /**
+     * An e-mail address cut inside its local part between a cell and the next one read ({@code ada.love | lace@example.com},
+     * {@code ["ada.love", "lace@example.com"]}): the second is an address by itself and is masked, the first showed the
+     * local part's start. When the cell before one that {@link #startsAddress} is a single token that reads as a local
+     * part's piece ({@link LineBrokenAddress#isLocalPartPiece}: it ends in a letter and has a dot, an underscore or a
+     * digit inside it, as a line cut in its local part is read), the two joined as they are are read for an address that
+     * reaches into both. Only neighbours in the row's order: a word ({@code admin | ops@example.com}) stays, and so does
+     * a piece without such a mark ({@code adalove | lace@example.com}), as on two lines, and a domain beside an address
+     * or a file's name beside one ({@code example.com | ada@example.com}, {@code seeds.json | ada@example.com}: a dotted
+     * word ending in a top-level domain people write or a file's ending).
+     */
+    private EntityType[] addressesCutInTheirLocalPart(String[] cells, int[] shapes, EntityType[] parts) {
+        EntityType[] out = parts;
+        for (int i = 1; i < cells.length; i++) {
+            if (!has(shapes[i], STARTS_ADDRESS)) {
+                continue;
+            }
+            int before = i - 1;
+            while (before >= 0 && (cells[before] == null || cells[before].isBlank())) {
+                before--;
+            }
+            String piece = before < 0 ? null : cells[before].strip();
+            if (piece != null && piece.length() <= MAX_TOKEN && tokenEnd(piece) == piece.length() && lastTokenStart(piece) == 0
+                    && LineBrokenAddress.isLocalPartPiece(piece, 0, piece.length()) && !readsAsHostOrFileName(piece)) {
+                out = found(out, cells, new int[] {before, i}, new String[] {piece, firstToken(cells[i])}, "", EntityType.EMAIL);
+            }
+        }
+        return out;
+    }
+
+    /** File endings of three letters or more (two-letter ones read as top-level domains already): a file's name beside an address. */
+    private static final Set<String> FILE_ENDINGS = Set.of("json", "txt", "html", "htm", "xml", "yaml", "yml", "csv", "log",
+            "java", "pdf", "png", "jpg", "jpeg", "gif", "svg", "zip", "conf", "toml", "lock", "exe", "dll", "tar", "tgz");
+
+    /**
+     * Whether {@code piece} is a dotted word ending in a top-level domain people write or a file's ending: a host or a
+     * file's name beside an address ({@code example.com}, {@code seeds.json} before a package's author), no local
+     * part's start.
+     */
+    private static boolean readsAsHostOrFileName(String piece) {
+        int label = piece.length();
+        while (label > 0 && piece.charAt(label - 1) < 128 && Character.isLetter(piece.charAt(label - 1))) {
+            label--;
+        }
+        return label > 1 && piece.charAt(label - 1) == '.' && (EmailDetector.endsInWrittenTopLevel(piece, piece.length())
+                || FILE_ENDINGS.contains(piece.substring(label).toLowerCase(Locale.ROOT)));
     }
 
     private static boolean isCutAtAnAt(String cell) {

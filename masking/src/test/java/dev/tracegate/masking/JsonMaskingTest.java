@@ -95,6 +95,27 @@ class JsonMaskingTest {
                 .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"[EMAIL]\"}\n{\"b\":\"example.com\"}\n");
     }
 
+    /**
+     * An address cut inside its local part between two elements of an array or two members of an object ({@code
+     * ["ada.love", "lace@example.com"]}): the second is an address by itself and was masked, and before 2026-12-07 the
+     * first reached masked callers in clear, held whole and streamed. A word before an address, a value that is not its
+     * neighbour and a record of its own stay.
+     */
+    @Test
+    void anAddressCutInItsLocalPartBetweenElementsOrMembersIsMaskedInBoth() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        Map<String, String> masked = Map.of(
+                "[\"ada.love\", \"lace@example.com\"]", "[\"[EMAIL]\",\"[EMAIL]\"]",
+                "{\"a\": \"ada.love\", \"b\": \"lace@example.com\", \"c\": \"ok\"}", "{\"a\":\"[EMAIL]\",\"b\":\"[EMAIL]\",\"c\":\"ok\"}",
+                "{\"x\": [\"ada_l\", \"ovelace@example.com\"], \"y\": \"z\"}", "{\"x\":[\"[EMAIL]\",\"[EMAIL]\"],\"y\":\"z\"}",
+                "[\"admin\", \"ops@example.com\"]", "[\"admin\",\"[EMAIL]\"]",
+                "{\"a\": \"ada.love\", \"n\": 7, \"b\": \"lace@example.com\"}", "{\"a\":\"ada.love\",\"n\":7,\"b\":\"[EMAIL]\"}",
+                "[{\"a\": \"ada.love\"}, {\"b\": \"lace@example.com\"}]", "[{\"a\":\"ada.love\"},{\"b\":\"[EMAIL]\"}]",
+                "\"lace@example.com\"", "\"[EMAIL]\""); // a document that is one string: no record around it
+        masked.forEach((json, expected) -> assertThat(maskedEveryWay(masker, json))
+                .allSatisfy(out -> assertThat(out.replace(" ", "")).as(json).isEqualTo(expected)));
+    }
+
     /** A JSON text of {@code value}'s UTF-8 bytes as Node's {@code Buffer.toJSON} writes them. */
     private static String bufferJson(String value) {
         StringBuilder data = new StringBuilder();

@@ -81,6 +81,26 @@ class MaskerTest {
     }
 
     /**
+     * A card's plain groups as the fields of a delimited row in one text ({@code 4111,1111,1111,1111}, bars, semicolons,
+     * a space after the delimiter, among other fields): until 2026-12-07 the
+     * detectors read groups apart by spaces, hyphens, dots, underscores or slashes only, and a CSV line or a cell holding
+     * one reached masked callers in clear. Each field is masked where it is written; rows of codes, years and postcodes,
+     * a longer list of numbers and a run glued to a letter stay.
+     */
+    @Test
+    void aCardsPlainGroupsAsTheFieldsOfADelimitedRowAreMaskedInEachField() {
+        assertThat(asNote("4111,1111,1111,1111")).isEqualTo("[CARD],[CARD],[CARD],[CARD]");
+        assertThat(asNote("ada|4111|1111|1111|1111|ok")).isEqualTo("ada|[CARD]|[CARD]|[CARD]|[CARD]|ok");
+        assertThat(asNote("7;4111; 1111;1111;1111;9")).isEqualTo("7;[CARD]; [CARD];[CARD];[CARD];9");
+        assertThat(asNote("7, 4111, 1111, 1111, 1111, 9")).isEqualTo("7, [CARD], [CARD], [CARD], [CARD], 9");
+        assertThat(asNote("id\t3782\t822463\t10005")).isEqualTo("id\t[CARD]"); // tabs were read as a card's separators already
+        for (String kept : List.of("1001,1002,1003,1004", "2019,2020,2021,2022", "8001|8002|8003|8004",
+                "4111,1111,1111,1111x", "1234,4111,1111,1111,1111,5678,9012")) {
+            assertThat(asNote(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
+    /**
      * An address a line break cuts in its local part ({@code ada.love}, then {@code lace@example.com}, whose second half
      * is an address by itself) or at its {@code @} ({@code ada.lovelace}, then {@code @example.com}): until 2026-12-07 the
      * first half reached masked callers in clear. Each half is masked; a word before an address or a decorator on the

@@ -40,6 +40,27 @@ class SplitAcrossCellsTest {
         assertThat(parts("git@github", "main")).isNull();
     }
 
+    /**
+     * An address cut inside its local part between a cell and the next ({@code ada.love | lace@example.com}): the second
+     * is an address by itself, and before 2026-12-07 the first reached masked callers in clear. A piece reads as a local
+     * part's when it ends in a letter and has a dot, an underscore or a digit inside it; a word, a number, a piece with
+     * a space in it and a cell not right before the address stay.
+     */
+    @Test
+    void anAddressCutInsideItsLocalPartBetweenTwoCellsIsMaskedInBoth() {
+        assertThat(parts("1", "ada.love", "lace@example.com")).containsExactly(null, EntityType.EMAIL, EntityType.EMAIL);
+        assertThat(parts("ada_l", "ovelace@example.com today", "x")).containsExactly(EntityType.EMAIL, EntityType.EMAIL, null);
+        assertThat(parts("ada.love", null, "lace@example.com")).containsExactly(EntityType.EMAIL, null, EntityType.EMAIL);
+        assertThat(parts("admin", "ops@example.com")).isNull();
+        assertThat(parts("example.com", "ada@example.com")).isNull();
+        assertThat(parts("mail.example.de", "ada@example.com")).isNull();
+        assertThat(parts("seeds.json", "ada@example.com")).isNull();
+        assertThat(parts("20261207", "ops@example.com")).isNull();
+        assertThat(parts("mail ada.love", "lace@example.com")).isNull();
+        assertThat(parts("ada.love", "7", "lace@example.com")).isNull();
+        assertThat(parts("ada.love", "to lace@example.com")).isNull();
+    }
+
     @Test
     void aJwtsPartsInColumnsOfTheirOwnAreMasked() {
         String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";

@@ -246,6 +246,10 @@ final class BodyMasking {
      * lines of numbers or file names beyond this are read in turns.
      */
     private static final int MAX_HELD_LINES = 4096;
+    /** The most lines carried from one turn of held lines into the next: a card over line breaks is up to six pieces. */
+    private static final int CARRIED_LINES = 5;
+    /** The most bytes of lines carried so, but for the last line, which always is. */
+    private static final int CARRIED_BYTES = 512;
     private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** The length of the UTF-8 byte order mark {@code in} starts with (3), or 0, consuming it; {@code in} supports marks. */
@@ -286,14 +290,14 @@ final class BodyMasking {
         HeldTokenStream<Line> text = new HeldTokenStream<>(new TokenStreamText<>(masker.text(), maxLine, report),
                 released -> writeLines(released, masker, out, report), out);
         try {
-            lines(documents, text, maxLine, in, out);
+            lines(documents, text, maxLine, in, out, masker, report);
         } finally {
             text.close();
         }
     }
 
     private static void lines(boolean documents, HeldTokenStream<Line> text, int maxLine, BufferedInputStream in,
-                              OutputStream out) throws IOException {
+                              OutputStream out, TextLine lineMasker, MaskingReport report) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
         Line waiting = null; // a line that may end with an address's or a card's first piece, read with the next one
@@ -302,8 +306,14 @@ final class BodyMasking {
             if (b == '\n') {
                 Line ended = new Line(line.toByteArray(), oversized, true, documents).after(waiting);
                 waiting = null;
+                Line[] turn;
                 if (ended.mayGoOnNextLine(maxLine)) {
                     waiting = ended;
+                } else if ((turn = ended.turnAtTheBound(lineMasker, report)) != null) {
+                    synchronized (text) { // the lines before the carried ones leave, masked with them as context
+                        text.add(turn[0], List.of());
+                    }
+                    waiting = turn[1];
                 } else {
                     synchronized (text) { // the held lines' bound writes to the caller too
                         text.add(ended, ended.pieces());
@@ -361,6 +371,59 @@ final class BodyMasking {
             // lines ending in digits or a dotted word are held together only so far: a card's or a local part's pieces are a few short lines
             return CutAddressEnd.mayGoOnNextLine(last) || (bytes.length < MAX_HELD_LINES
                     && (LineBrokenCard.mayGoOnNextLine(last) || CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)));
+        }
+
+        /**
+         * Lines held together up to the bound whose last line may still go on ({@link #mayGoOnNextLine} but for the
+         * bound): read in turns, a value cut where a turn ends would be read in neither. The lines are masked here as one
+         * text; the last ones, as many as a card's pieces span ({@value #CARRIED_LINES}, at most {@value #CARRIED_BYTES}
+         * bytes but always the last), are carried, masked, into the next turn and read again with the lines after them;
+         * the others leave. Returns the lines that leave and those carried; null when the lines are not held so far, or
+         * when masking changed how many lines there are (then they leave whole, read in this turn only).
+         */
+        Line[] turnAtTheBound(TextLine lineMasker, MaskingReport report) {
+            if (document || oversized || bytes.length < MAX_HELD_LINES || holdsZeroByte(bytes) || jsonStart(bytes) >= 0
+                    || lineMasker.keyBlock().isOpen() || lineMasker.token().isOpen()) {
+                return null; // a key's or a token's lines are masked as they are written, one a line
+            }
+            String last = lastLine();
+            if (!LineBrokenCard.mayGoOnNextLine(last) && !CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)) {
+                return null;
+            }
+            MaskingReport tentative = new MaskingReport();
+            CellResult masked = lineMasker.text().maskUtf8(bytes, 0, bytes.length, tentative);
+            if (masked.changed() && masked.value() == null) {
+                return null; // withheld (NULL): the lines leave whole, masked as they are written
+            }
+            byte[] text = masked.changed() ? masked.utf8() : bytes; // unchanged: the caller's own bytes
+            if (lineBreaks(text) != lineBreaks(bytes)) {
+                return null;
+            }
+            int carried = text.length;
+            for (int lines = 0; lines < CARRIED_LINES && carried > 0; lines++) {
+                int start = carried - 1;
+                while (start > 0 && text[start - 1] != '\n') {
+                    start--;
+                }
+                if (lines > 0 && text.length - start > CARRIED_BYTES) {
+                    break;
+                }
+                carried = start;
+            }
+            if (carried == 0) {
+                return null; // one line: nothing leaves
+            }
+            report.add(tentative);
+            return new Line[] {new Line(Arrays.copyOf(text, carried - 1), false, true, false),
+                    new Line(Arrays.copyOfRange(text, carried, text.length), false, true, false)};
+        }
+
+        private static int lineBreaks(byte[] text) {
+            int breaks = 0;
+            for (byte b : text) {
+                breaks += b == '\n' ? 1 : 0;
+            }
+            return breaks;
         }
 
         /** The last line of the lines held together (the one the next line goes on from). */

@@ -92,6 +92,7 @@ class HttpMaskedBodyFormTest {
     private static final String LINE_BROKEN_CARD = "card:\n4111\n1111\n1111\n1111\nthanks\ncard 4111 11\n11 1111 1111 exp 12/29\n"
             + "took 120\nms 4500\nmail ada.love\nlace@example.com or ada.lovelace\n@example.com\n";
     /** A text line ending in digits and a hyphen: the check for a card's first piece read past its end (2026-12-07). */
+    private static final String CSV_CARD = "name,a,b,c,d,status\nada,4111,1111,1111,1111,paid\nids,1001,1002,1003,1004,ok\n";
     private static final String HYPHEN_END = "call 555-\nthen 4111 1111 1111 1111\n";
     private static final String LINE_BROKEN = "contact: ada.lovelace@exam\nple.com\nPrefer EMAIL to username@hostname.\nChange it.\n";
     /** A card's groups one plain group a member of an object, as strings and as numbers, beside a record's other members. */
@@ -212,6 +213,10 @@ class HttpMaskedBodyFormTest {
         upstream.route("/line-broken-card", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
             answer(exchange, 200, LINE_BROKEN_CARD.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/csv-card", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/csv; charset=utf-8");
+            answer(exchange, 200, CSV_CARD.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/hyphen-end", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
@@ -613,6 +618,37 @@ class HttpMaskedBodyFormTest {
         assertThat(sentAndAnswered("text/plain", LINE_BROKEN_CARD, "/svc/line-broken-card")).containsOnly(
                 "card:\n[CARD]\n[CARD]\n[CARD]\n[CARD]\nthanks\ncard [CARD]\n[CARD] exp 12/29\ntook 120\nms 4500\n"
                 + "mail [EMAIL]\n[EMAIL] or [EMAIL]\n[EMAIL]\n");
+    }
+
+    /**
+     * A card cut by a line break where a turn of held lines ends: lines that each end in digits are held together up to
+     * 4 KB and then read in turns, and until 2026-12-07 a card whose first piece ended the turn ({@code card 4111 1111},
+     * then {@code 1111 1111 ok}) reached the target and the caller in clear but for nothing: neither half was read with
+     * the other. Every padding from just before to just past the bound is tried, so one of them cuts at the turn; the
+     * last lines of a turn are now carried into the next one. The padding stays as it was.
+     */
+    @Test
+    void aCardCutWhereATurnOfHeldLinesEndsIsMaskedBothWays() throws Exception {
+        for (int padding = 575; padding <= 595; padding++) {
+            String body = "n 1234\n".repeat(padding) + "card 4111 1111\n1111 1111 ok\n";
+            HttpResponse<String> sent = CLIENT.send(post("text/plain", body.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(sent.statusCode()).isEqualTo(200);
+            for (String masked : List.of(upstream.received.getLast().text(), sent.body())) {
+                assertThat(masked).as("padding %d", padding).isEqualTo("n 1234\n".repeat(padding) + "card [CARD]\n[CARD] ok\n");
+            }
+        }
+    }
+
+    /**
+     * A card's plain groups as the fields of a CSV line ({@code ada,4111,1111,1111,1111,paid}): until 2026-12-07 the
+     * detectors read a card's groups apart by spaces, hyphens, dots, underscores or slashes only, and a CSV body reached
+     * the target and the caller in clear. Each field is masked; a row of ids stays.
+     */
+    @Test
+    void aCardsGroupsAsTheFieldsOfACsvLineAreMaskedBothWays() throws Exception {
+        assertThat(sentAndAnswered("text/csv", CSV_CARD, "/svc/csv-card"))
+                .containsOnly("name,a,b,c,d,status\nada,[CARD],[CARD],[CARD],[CARD],paid\nids,1001,1002,1003,1004,ok\n");
     }
 
     /**

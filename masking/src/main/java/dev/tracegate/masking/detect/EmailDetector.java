@@ -229,6 +229,14 @@ public final class EmailDetector implements Detector {
         if (PROSE_BEFORE_AT.contains(local)) {
             return false;
         }
+        return endsInWrittenTopLevel(text, end);
+    }
+
+    /**
+     * Whether the letters before {@code end} (after a dot or not) are a top-level domain people write out: two
+     * letters or a common one ({@code com}, {@code org}, ...). A dotted word ending so reads as a domain.
+     */
+    public static boolean endsInWrittenTopLevel(CharSequence text, int end) {
         int tldStart = end;
         while (tldStart > 0 && Chars.isAsciiLetter(text.charAt(tldStart - 1))) {
             tldStart--;
