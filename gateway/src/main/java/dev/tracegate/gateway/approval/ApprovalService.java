@@ -939,7 +939,13 @@ public final class ApprovalService implements AutoCloseable {
             return;
         }
         ObjectNode named = detail.putObject(name).put("key", key.toClaim());
-        creatorOf(key).ifPresent(creator -> named.put("created_by", creator.subject()));
+        creatorOf(key).ifPresent(creator -> {
+            named.put("created_by", creator.subject());
+            // So an auditor reads the creator as the gateway does: the same mailbox under another identity is them too.
+            if (creator.email() != null) {
+                named.put("created_by_email", creator.email());
+            }
+        });
     }
 
     private static ApprovalException notAnApprover(PendingApproval pending, ApprovalSpec spec) {

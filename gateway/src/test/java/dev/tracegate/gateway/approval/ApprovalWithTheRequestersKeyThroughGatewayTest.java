@@ -227,6 +227,10 @@ class ApprovalWithTheRequestersKeyThroughGatewayTest {
             assertThat(held.run()).failsWithin(30, TimeUnit.SECONDS);
         }
         assertThat(tableExists("alice_ci_owned")).isTrue();
+        JsonNode requested = gateway.events("approval.requested", 0).stream()
+                .filter(event -> event.path("actor").path("sub").asText().equals("sa:alice-ci")).findFirst().orElseThrow();
+        assertThat(requested.path("detail").path("requester_key").path("created_by_email").asText())
+                .as("the evidence names the creator as the gateway compares them, for the audit report").isEqualTo("alice@example.com");
 
         createTable("alice_owned_too");
         try (Connection alice = connect("alice", TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
