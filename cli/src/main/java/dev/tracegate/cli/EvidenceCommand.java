@@ -5,8 +5,7 @@ import dev.tracegate.ledger.bundle.RequiredFreshness;
 import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.VerifierKey;
-import dev.tracegate.ledger.report.ReportVerifier;
-import dev.tracegate.ledger.text.VisibleText;
+import dev.tracegate.ledger.report.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -169,22 +168,9 @@ final class EvidenceCommand {
             }
             VerificationReport report = BundleVerifier.verify(bundle, trusted, earlier, Optional.ofNullable(origin),
                     new RequiredFreshness(minSize, notBeforeTime));
-            // Every line may carry text the bundle chose (a file's name, a figure's id): shown, never acted on by the terminal.
-            report.results().forEach(line -> System.out.println(VisibleText.line(line)));
-            System.out.println(VisibleText.line(report.summary()));
-            boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {
-                checked.lines().forEach(line -> System.out.println(VisibleText.line(line)));
-                System.out.println(VisibleText.line(checked.summary()));
-                return checked.ok();
-            }).orElse(true);
-            if (!report.ok() || !reportOk) {
-                return 1;
-            }
-            if (!report.trusted()) {
-                System.out.println(VisibleText.line(report.untrustedLine()));
-                return VerificationReport.UNTRUSTED_EXIT;
-            }
-            return 0;
+            Verdict verdict = Verdict.of(bundle, report);
+            verdict.print(System.out);
+            return verdict.exitCode();
         }
     }
 }

@@ -5,8 +5,7 @@ import dev.tracegate.ledger.bundle.RequiredFreshness;
 import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.VerifierKey;
-import dev.tracegate.ledger.report.ReportVerifier;
-import dev.tracegate.ledger.text.VisibleText;
+import dev.tracegate.ledger.report.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +25,15 @@ import java.util.Optional;
  * or removed in between. With {@code --min-size} and {@code --not-before}, the checkpoint must hold at
  * least so many events and have been signed by the export at or after that time: an older whole
  * bundle of the same log is genuine, and verifies otherwise (the VERIFIED line states both).
- * Prints one line per verification step and a final VERIFIED or FAILED line, then, for a bundle
- * with an audit report, whether every figure of it is recomputed from the events; exits 0 when
- * the bundle (and its report) verify against the key given with {@code --key}, 1 when not, 2 on
- * wrong usage, and 3 when no key was given and the bundle verified only against the one it carries
- * (a forger's bundle does that too: a line says so).
+ * Prints one line per verification step (and, for a bundle with an audit report, what its recomputation
+ * found), then one verdict line ({@link Verdict}): VERIFIED and exit 0 when the bundle (and its report)
+ * verify against the key given with {@code --key}, FAILED and 1 when not, NOT TRUSTED and 3 when no key
+ * was given and the bundle agrees only with the one it carries (a forger's bundle does that too); 2 on
+ * wrong usage.
  */
 public final class VerifyCommand {
-    static final int OK = 0;
-    static final int FAILED = 1;
+    static final int OK = Verdict.VERIFIED;
+    static final int FAILED = Verdict.FAILED;
     static final int USAGE = 2;
     static final int UNTRUSTED = VerificationReport.UNTRUSTED_EXIT;
 
@@ -101,22 +100,9 @@ public final class VerifyCommand {
             return USAGE;
         }
         VerificationReport report = BundleVerifier.verify(bundle, key, earlier, origin, new RequiredFreshness(minSize, notBefore));
-        // Every line may carry text the bundle chose (a file's name, a figure's id): shown, never acted on by the terminal.
-        report.results().forEach(line -> out.println("ok  " + VisibleText.line(line)));
-        out.println(VisibleText.line(report.summary()));
-        boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {
-            checked.lines().forEach(line -> out.println((checked.ok() ? "ok  " : "    ") + VisibleText.line(line)));
-            out.println(VisibleText.line(checked.summary()));
-            return checked.ok();
-        }).orElse(true);
-        if (!report.ok() || !reportOk) {
-            return FAILED;
-        }
-        if (!report.trusted()) {
-            out.println(VisibleText.line(report.untrustedLine()));
-            return UNTRUSTED;
-        }
-        return OK;
+        Verdict verdict = Verdict.of(bundle, report);
+        verdict.print(out);
+        return verdict.exitCode();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tracegate.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -121,10 +123,12 @@ class VerifyCommandTest {
 
         Output alone = run(forged.toString());
         assertThat(alone.code).isEqualTo(VerifyCommand.UNTRUSTED).isNotEqualTo(VerifyCommand.OK);
-        assertThat(alone.stdout).contains("VERIFIED 1 event(s)", "bundle's own key")
-                .endsWith("NOT TRUSTED: no --key given, so the bundle was checked only against the key it carries ("
-                        + forger.verifierKey().format() + "), which anyone who rewrote it would have replaced with their own;"
-                        + " verify with the log's published key (--key), obtained from its operator, not from the bundle\n");
+        List<String> lines = alone.stdout.lines().toList();
+        assertThat(lines).as("one verdict, the last line: no VERIFIED before a NOT TRUSTED").noneMatch(line -> line.startsWith("VERIFIED"));
+        assertThat(lines.subList(0, lines.size() - 1)).allMatch(line -> line.startsWith("ok  "));
+        assertThat(lines.getLast()).isEqualTo("NOT TRUSTED: 1 event(s) of log tracegate.example.com/cli agree only with the key the bundle"
+                + " carries (" + forger.verifierKey().format() + "): no --key given, and anyone who rewrote the bundle would have replaced"
+                + " that key with their own; verify with the log's published key (--key), obtained from its operator, not from the bundle");
         assertThat(run(bundle.toString()).code).as("a genuine bundle without --key proves no more").isEqualTo(VerifyCommand.UNTRUSTED);
 
         Output withKey = run(forged.toString(), "--key", key.verifierKey().format());
@@ -264,8 +268,41 @@ class VerifyCommandTest {
         assertThat(out.code).isEqualTo(VerifyCommand.FAILED);
         List<String> lines = out.stdout.lines().toList();
         assertThat(lines).as(out.stdout).noneMatch(line -> line.contains("VERIFIED"));
-        assertThat(lines.getLast()).as(out.stdout).startsWith("REPORT FAILED: report.json and report.html are not the report the log signed at export (")
-                .contains("not listed in MANIFEST.sha256");
+        assertThat(lines.getLast()).as(out.stdout).startsWith("FAILED report.html: present in the bundle but not listed in MANIFEST.sha256;"
+                + " audit report FAILED: report.json and report.html are not the report the log signed at export (");
+    }
+
+    /**
+     * A bundle the log signed whole, report included, whose report does not recompute (here: a report of
+     * a format version this verifier does not compute; a gateway's bug would read the same). Every check
+     * of the bundle passed, so the verifier printed VERIFIED and then REPORT FAILED (exit 1): a reader, or
+     * a script reading the first verdict, took the report for verified. It now prints one line, FAILED.
+     */
+    @Test
+    void aSignedReportThatDoesNotRecomputeGivesOneVerdictFailed() throws IOException {
+        Path exported = dir.resolve("signed-report");
+        MemoryTree tree = new MemoryTree();
+        ReportParameters parameters = new ReportParameters(Instant.parse("2026-12-05T00:00:00Z"), Instant.parse("2026-12-06T00:00:00Z"),
+                List.of(), List.of(), 2, "signed", 3, Instant.parse("2026-12-06T08:00:00Z"), "someone");
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(exported)) {
+            addCommands(writer, tree, 3);
+            writer.finish(key.signer().sign(new Checkpoint("tracegate.example.com/cli", 3, tree.root())), key.signer(), staged -> {
+                Map<String, byte[]> files = new LinkedHashMap<>(AuditReport.files(staged, parameters));
+                ObjectNode json = (ObjectNode) new ObjectMapper().readTree(files.get(AuditReport.JSON_FILE));
+                json.put("format", "tracegate-audit-report/2").put("format_version", "2.0");
+                files.put(AuditReport.JSON_FILE, AuditReport.json(json));
+                return files;
+            });
+        }
+
+        for (String[] args : List.of(new String[] {exported.toString(), "--key", key.verifierKey().format()},
+                new String[] {exported.toString()})) {
+            Output out = run(args);
+            assertThat(out.code).as(out.stdout).isEqualTo(VerifyCommand.FAILED);
+            List<String> lines = out.stdout.lines().toList();
+            assertThat(lines).as(out.stdout).noneMatch(line -> line.startsWith("VERIFIED") || line.startsWith("NOT TRUSTED"));
+            assertThat(lines.getLast()).as(out.stdout).startsWith("FAILED audit report: report.json is of format version 2.0");
+        }
     }
 
     /** {@code count} command events a second apart, in the bundle and the tree. */

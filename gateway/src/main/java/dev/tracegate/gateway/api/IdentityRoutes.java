@@ -197,7 +197,7 @@ final class IdentityRoutes {
         Duration lifetime = body.hasNonNull("lifetime_days") ? Duration.ofDays(body.get("lifetime_days").asLong()) : null;
         try {
             return new NewServiceAccountKey(body.path("account").asText(null), groups,
-                    body.path("kind").asText("service"), body.path("description").asText(null), lifetime, caller.subject());
+                    body.path("kind").asText("service"), body.path("description").asText(null), lifetime, caller.subject(), caller.email());
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
         }

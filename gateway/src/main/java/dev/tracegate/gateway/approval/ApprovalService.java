@@ -11,6 +11,7 @@ import dev.tracegate.gateway.guard.PolicyFileWatcher;
 import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.KeyCreator;
 import dev.tracegate.gateway.identity.KeyCreators;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionRecorder;
@@ -854,24 +855,26 @@ public final class ApprovalService implements AutoCloseable {
      * on a command run with a key the approver created (they ran it through the key and approve it
      * as themselves, until 2026-12-07 allowed); or with a key of the same creator as the one the
      * command ran with (they hold both). Keys record their creator by subject alone; read as the
-     * same person whatever the issuer, which at worst asks for someone else's decision.
+     * same person whatever the issuer, which at worst asks for someone else's decision, and by the email
+     * address the creator had: the same person signed in as another identity (an API key when they
+     * created it, their account at the identity provider when they decide) holds the key all the same.
      */
     private void requireNotTheRequestersKey(PendingApproval pending, SignIn signIn) throws ApprovalException {
         Identity requester = pending.request().requester();
         Identity approver = signIn.identity();
         CredentialRef requesterKey = pending.request().requesterKey();
-        Optional<String> approverKeyCreator = creatorOf(signIn.key());
-        Optional<String> requesterKeyCreator = creatorOf(requesterKey);
-        if (approverKeyCreator.isPresent() && approverKeyCreator.get().equals(requester.subject())) {
+        Optional<KeyCreator> approverKeyCreator = creatorOf(signIn.key());
+        Optional<KeyCreator> requesterKeyCreator = creatorOf(requesterKey);
+        if (approverKeyCreator.isPresent() && approverKeyCreator.get().is(requester)) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: the key "
                     + signIn.key().id() + " of " + key(approver) + " you signed in with was created by "
                     + key(requester) + ", who asked");
         }
-        if (requesterKeyCreator.isPresent() && requesterKeyCreator.get().equals(approver.subject())) {
+        if (requesterKeyCreator.isPresent() && requesterKeyCreator.get().is(approver)) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: it was run"
                     + " with the key " + requesterKey.id() + " of " + key(requester) + ", which you created, so you hold its secret");
         }
-        if (requesterKeyCreator.isPresent() && requesterKeyCreator.equals(approverKeyCreator)) {
+        if (requesterKeyCreator.isPresent() && requesterKeyCreator.get().samePersonAs(approverKeyCreator.orElse(null))) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny this command: it was run with"
                     + " the key " + requesterKey.id() + " of " + key(requester) + " and you signed in with the key "
                     + signIn.key().id() + " of " + key(approver) + ", both created by " + requesterKeyCreator.get()
@@ -903,12 +906,12 @@ public final class ApprovalService implements AutoCloseable {
      * {@code sa:ci} they had created, unasked.
      */
     private String heldByAnApprover(Grant grant, CredentialRef key) {
-        Optional<String> creator = creatorOf(key);
+        Optional<KeyCreator> creator = creatorOf(key);
         if (creator.isEmpty()) {
             return null;
         }
         for (SignIn signIn : grant.approverSignIns()) {
-            if (creator.get().equals(signIn.identity().subject()) || creator.equals(creatorOf(signIn.key()))) {
+            if (creator.get().is(signIn.identity()) || creator.get().samePersonAs(creatorOf(signIn.key()).orElse(null))) {
                 return "the command runs with the key " + key.id() + ", created by " + creator.get() + ", who holds its secret and"
                         + " gave this grant (as " + key(signIn.identity()) + "): nobody decides what is run with a key they hold";
             }
@@ -916,7 +919,7 @@ public final class ApprovalService implements AutoCloseable {
         return null;
     }
 
-    private Optional<String> creatorOf(CredentialRef key) {
+    private Optional<KeyCreator> creatorOf(CredentialRef key) {
         return key == null ? Optional.empty() : keyCreators.creatorOf(key);
     }
 
@@ -936,7 +939,13 @@ public final class ApprovalService implements AutoCloseable {
             return;
         }
         ObjectNode named = detail.putObject(name).put("key", key.toClaim());
-        creatorOf(key).ifPresent(creator -> named.put("created_by", creator));
+        creatorOf(key).ifPresent(creator -> {
+            named.put("created_by", creator.subject());
+            // So an auditor reads the creator as the gateway does: the same mailbox under another identity is them too.
+            if (creator.email() != null) {
+                named.put("created_by_email", creator.email());
+            }
+        });
     }
 
     private static ApprovalException notAnApprover(PendingApproval pending, ApprovalSpec spec) {

@@ -119,7 +119,7 @@ public final class GatewayIdentities {
     /** Who created each service-account key, from the store (static API keys have no creator the gateway knows). */
     public KeyCreators keyCreators() {
         return key -> CredentialRef.SERVICE_ACCOUNT_KEY.equals(key.type()) && key.id() != null
-                ? serviceAccounts.find(key.id()).map(ServiceAccountKey::createdBy) : Optional.empty();
+                ? serviceAccounts.find(key.id()).flatMap(ServiceAccountKey::creator) : Optional.empty();
     }
 
     /** What open sessions keep of their sign-in, to be checked again before each command. */

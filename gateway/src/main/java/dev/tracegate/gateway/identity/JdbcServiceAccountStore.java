@@ -30,7 +30,7 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, account, groups_json, kind, description, created_at, created_by, "
-            + "expires_at, revoked_at, last_used_at, secret_hash";
+            + "expires_at, revoked_at, last_used_at, secret_hash, created_by_email";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -66,11 +66,11 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
         RANDOM.nextBytes(idBytes);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ServiceAccountKey key = new ServiceAccountKey(HexFormat.of().formatHex(idBytes), request.account(), request.groups(),
-                request.kind(), request.description(), now, request.createdBy(),
+                request.kind(), request.description(), now, request.createdBy(), request.createdByEmail(),
                 request.lifetime() == null ? null : now.plus(request.lifetime()), null, null, sshKey);
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO service_account_key (id, account, secret_hash, groups_json, kind, description, created_at, "
-                        + "created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "created_by, expires_at, created_by_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, key.id());
             insert.setString(2, key.account());
             insert.setString(3, secretHash);
@@ -80,6 +80,7 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
             insert.setObject(7, time(key.createdAt()));
             insert.setString(8, key.createdBy());
             insert.setObject(9, time(key.expiresAt()));
+            insert.setString(10, key.createdByEmail());
             insert.executeUpdate();
         } catch (SQLException | JsonProcessingException e) {
             throw new StoreException("cannot create a key for service account " + request.account() + ": " + e.getMessage(), e);
@@ -132,7 +133,7 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
                 while (rows.next()) {
                     keys.add(new ServiceAccountKey(rows.getString(1), rows.getString(2),
                             JSON.readValue(rows.getString(3), new TypeReference<List<String>>() { }), rows.getString(4),
-                            rows.getString(5), instant(rows, 6), rows.getString(7), instant(rows, 8), instant(rows, 9),
+                            rows.getString(5), instant(rows, 6), rows.getString(7), rows.getString(12), instant(rows, 8), instant(rows, 9),
                             instant(rows, 10), SshPublicKey.fromStored(rows.getString(11)).map(SshPublicKey::fingerprint)
                             .orElse(null)));
                 }

@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * @param description what it is for, optional
  * @param lifetime    how long it works, or null for until revoked
  * @param createdBy   the subject of whoever asks, optional
+ * @param createdByEmail their email address, optional: the same person under another identity holds the key too
  */
 public record NewServiceAccountKey(String account, List<String> groups, String kind, String description,
-                                   Duration lifetime, String createdBy) {
+                                   Duration lifetime, String createdBy, String createdByEmail) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
@@ -34,5 +35,11 @@ public record NewServiceAccountKey(String account, List<String> groups, String k
         if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
             throw new IllegalArgumentException("a key's lifetime must be positive");
         }
+    }
+
+    /** A request whose creator has no email address the gateway knows. */
+    public NewServiceAccountKey(String account, List<String> groups, String kind, String description, Duration lifetime,
+                                String createdBy) {
+        this(account, groups, kind, description, lifetime, createdBy, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.identity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One key of a service account, as stored: everything but the key itself.
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param description what it is for, optional
  * @param createdAt   when it was created
  * @param createdBy   the subject of whoever created it, optional
+ * @param createdByEmail their email address when they had one (keys created before migration V12 hold none)
  * @param expiresAt   when it stops working by itself, or null
  * @param revokedAt   when it was revoked, or null
  * @param lastUsedAt  when it last authenticated (recorded at most once a minute), or null
@@ -21,13 +23,18 @@ import java.util.Objects;
  *                    SHA-256 fingerprint; null for a secret key ({@code tgsa_...})
  */
 public record ServiceAccountKey(String id, String account, List<String> groups, String kind, String description,
-                                Instant createdAt, String createdBy, Instant expiresAt, Instant revokedAt,
+                                Instant createdAt, String createdBy, String createdByEmail, Instant expiresAt, Instant revokedAt,
                                 Instant lastUsedAt, String sshKey) {
 
     public ServiceAccountKey {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(account, "account");
         groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    /** Who created it, as approvals compare people; empty for a key with no recorded creator. */
+    public Optional<KeyCreator> creator() {
+        return createdBy == null ? Optional.empty() : Optional.of(new KeyCreator(createdBy, createdByEmail));
     }
 
     public boolean revoked() {

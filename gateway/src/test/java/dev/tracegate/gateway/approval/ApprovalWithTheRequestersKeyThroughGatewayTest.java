@@ -192,6 +192,61 @@ class ApprovalWithTheRequestersKeyThroughGatewayTest {
         assertThat(tableExists("granted_two")).isTrue();
     }
 
+    /**
+     * Keys recorded their creator by subject alone, so the same person under another identity (an API
+     * key when they created the key, their account at the identity provider when they decide, one
+     * mailbox) was read as someone else. Until 2026-12-07 Alice approved, as her account at the identity
+     * provider, a DROP run with a key she had created as {@code apikey:alice}; she approved her own DROP
+     * (as {@code apikey:alice}) with a DBA key she had created as her provider account; and she approved a
+     * DROP run with one of her keys with another of them. The key keeps its creator's email (migration V12).
+     */
+    @Test
+    void aKeyCreatedUnderAnotherIdentityOfTheSamePersonIsTheirs() throws Exception {
+        JdbcServiceAccountStore keys = new JdbcServiceAccountStore(gateway.gateway().store().dataSource());
+        CreatedServiceAccountKey ciKey = keys.create(new NewServiceAccountKey("alice-ci", List.of("deployers"), "service",
+                "alice's CI", null, "apikey:alice", "alice@example.com"));
+        // Her provider account spells the address otherwise; it reaches the same mailbox.
+        Identity aliceAtIdp = new Identity("https://idp.example.com", "00u-alice", "Alice", "Alice+dba@Example.com", List.of("dba"),
+                "human");
+        CreatedServiceAccountKey dbaKey = keys.create(new NewServiceAccountKey("alice-dba", List.of("dba"), "service",
+                "alice's DBA helper", null, aliceAtIdp.subject(), aliceAtIdp.email()));
+        GatewayApi api = new GatewayApi(gateway);
+
+        createTable("alice_ci_owned");
+        try (Connection asCi = connect("alice", ciKey.secret()); Statement sql = asCi.createStatement()) {
+            HeldDdl.Held held = HeldDdl.hold(gateway, sql, "DROP TABLE alice_ci_owned");
+            String id = held.pending().id();
+            assertThat(catchThrowable(() -> gateway.gateway().approvals().approve(id, aliceAtIdp, "mine", null)))
+                    .as("her provider account approves what her key ran").hasMessageContaining("which you created, so you hold its secret");
+            HttpResponse<String> otherKey = decide(api, dbaKey.secret(), id, "approve");
+            assertThat(otherKey.statusCode()).as("one of her keys approves what another ran: " + otherKey.body()).isEqualTo(403);
+            assertThat(otherKey.body()).contains("who holds both secrets").doesNotContain(dbaKey.secret());
+            Thread.sleep(300);
+            assertThat(held.run()).as("the DROP waits for someone else").isNotDone();
+            gateway.gateway().approvals().deny(id, OTHER_DBA, "not with keys you hold");
+            assertThat(held.run()).failsWithin(30, TimeUnit.SECONDS);
+        }
+        assertThat(tableExists("alice_ci_owned")).isTrue();
+        JsonNode requested = gateway.events("approval.requested", 0).stream()
+                .filter(event -> event.path("actor").path("sub").asText().equals("sa:alice-ci")).findFirst().orElseThrow();
+        assertThat(requested.path("detail").path("requester_key").path("created_by_email").asText())
+                .as("the evidence names the creator as the gateway compares them, for the audit report").isEqualTo("alice@example.com");
+
+        createTable("alice_owned_too");
+        try (Connection alice = connect("alice", TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
+            HeldDdl.Held held = HeldDdl.hold(gateway, sql, "DROP TABLE alice_owned_too");
+            HttpResponse<String> ownKey = decide(api, dbaKey.secret(), held.pending().id(), "approve");
+            assertThat(ownKey.statusCode()).as("her own DROP, approved with a key her provider account created: " + ownKey.body())
+                    .isEqualTo(403);
+            assertThat(ownKey.body()).contains("your own command", "was created by tracegate|apikey:alice, who asked");
+            Thread.sleep(300);
+            assertThat(held.run()).as("the DROP waits for someone else").isNotDone();
+            gateway.gateway().approvals().deny(held.pending().id(), OTHER_DBA, "not with a key you hold");
+            assertThat(held.run()).failsWithin(30, TimeUnit.SECONDS);
+        }
+        assertThat(tableExists("alice_owned_too")).isTrue();
+    }
+
     private static HttpResponse<String> decide(GatewayApi api, String token, String id, String how) throws Exception {
         return api.call(token, "POST", "/api/approvals/" + id + "/" + how, "{\"reason\": \"looks fine\"}");
     }

@@ -60,23 +60,25 @@ public record VerificationReport(
         return ok && keySource.orElse(null) == KeySource.TRUSTED_KEY;
     }
 
-    /** The line the verifiers print after the verdict of a bundle that verified against its own key only. */
-    public String untrustedLine() {
-        return "NOT TRUSTED: no --key given, so the bundle was checked only against the key it carries (" + verifierKey.orElse("?")
-                + "), which anyone who rewrote it would have replaced with their own; verify with the log's published key"
-                + " (--key), obtained from its operator, not from the bundle";
-    }
-
-    /** One line: "VERIFIED ..." or "FAILED <first failing item>". */
+    /**
+     * One line: "VERIFIED ...", "NOT TRUSTED: ..." (every check passed, but against the key the bundle carries only) or
+     * "FAILED &lt;first failing item&gt;". An untrusted bundle's line does not start with VERIFIED: until 2026-12-07 it did,
+     * and a second line said NOT TRUSTED, so a reader or a script that read the first verdict took a forger's bundle
+     * for the log's.
+     */
     public String summary() {
+        String times = warnings.stream().map(warning -> "; WARNING: " + warning).collect(Collectors.joining());
+        if (ok && !trusted()) {
+            return "NOT TRUSTED: " + eventsChecked + " event(s) of log " + origin.orElse("?") + " agree only with the key the bundle"
+                    + " carries (" + verifierKey.orElse("?") + "): no --key given, and anyone who rewrote the bundle would have"
+                    + " replaced that key with their own; verify with the log's published key (--key), obtained from its operator,"
+                    + " not from the bundle" + times;
+        }
         if (ok) {
             return "VERIFIED " + eventsChecked + " event(s) of log " + origin.orElse("?") + " against the checkpoint at tree size " + treeSize
                     + checkpointAt.map(at -> ", the log as of " + at + " (when the export signed it)")
                             .orElse(", the log as of a time the bundle does not state (exported before bundles stated it)")
-                    + (keySource.orElse(null) == KeySource.BUNDLE_KEY
-                            ? " (signature checked with the bundle's own key only; compare it with the published log key)"
-                            : " (signature checked with the trusted key)")
-                    + warnings.stream().map(warning -> "; WARNING: " + warning).collect(Collectors.joining());
+                    + " (signature checked with the trusted key)" + times;
         }
         return "FAILED " + failure.map(VerificationFailure::describe).orElse("unknown failure");
     }

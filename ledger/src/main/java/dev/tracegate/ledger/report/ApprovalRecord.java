@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** One held command's approval: the request, the votes and the decision, as the events record them. */
@@ -37,9 +38,9 @@ final class ApprovalRecord {
     /** When the request expired unless decided; null when the event does not say. */
     final Instant expiresAt;
     /** Who created the key the held command's session signed in with ({@code requester_key}); null when the event does not say. */
-    final String requesterKeyCreator;
+    final Optional<RecordedKeyCreator> requesterKeyCreator;
     /** Who created the key each vote and the decision were given with ({@code signed_in_with}), by identity key. */
-    private final Map<String, String> deciderKeyCreators = new HashMap<>();
+    private final Map<String, RecordedKeyCreator> deciderKeyCreators = new HashMap<>();
     final List<Long> voteLeaves = new ArrayList<>();
     /** Who cast each vote event, by identity key (their latest): the groups a counted vote came through. */
     private final Map<String, ReportEvent.Actor> voters = new HashMap<>();
@@ -78,7 +79,7 @@ final class ApprovalRecord {
         this.breakGlassGroups = texts(detail.path("break_glass_groups"));
         this.minApprovals = Math.max(1, detail.path("min_approvals").asInt(1));
         this.expiresAt = ReportEvent.time(requested.detailText("expires_at"));
-        this.requesterKeyCreator = detail.path("requester_key").path("created_by").asText(null);
+        this.requesterKeyCreator = RecordedKeyCreator.of(detail.path("requester_key"));
     }
 
     private static List<String> texts(JsonNode array) {
@@ -265,17 +266,13 @@ final class ApprovalRecord {
      * account's key creations, this holds for a key created before the bundle's first event.
      */
     private boolean holdsTheKeysOf(ReportEvent.Actor approver) {
-        String approverKeyCreator = deciderKeyCreators.get(approver.key());
-        return requesterKeyCreator != null && (requesterKeyCreator.equals(approver.subject())
-                || requesterKeyCreator.equals(approverKeyCreator))
-                || approverKeyCreator != null && approverKeyCreator.equals(requester.subject());
+        RecordedKeyCreator approverKeyCreator = deciderKeyCreators.get(approver.key());
+        return requesterKeyCreator.map(creator -> creator.is(approver) || creator.samePersonAs(approverKeyCreator)).orElse(false)
+                || approverKeyCreator != null && approverKeyCreator.is(requester);
     }
 
     private void keptKeyCreator(ReportEvent event) {
-        String creator = event.detail().path("signed_in_with").path("created_by").asText(null);
-        if (creator != null) {
-            deciderKeyCreators.put(event.actor().key(), creator);
-        }
+        RecordedKeyCreator.of(event.detail().path("signed_in_with")).ifPresent(creator -> deciderKeyCreators.put(event.actor().key(), creator));
     }
 
     /** Everyone whose approval counted toward an approved request: the decider and the counted voters whose votes the bundle holds. */

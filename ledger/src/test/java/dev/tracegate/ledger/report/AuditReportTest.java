@@ -547,11 +547,20 @@ class AuditReportTest {
         approvedWithKeys(keys, "k1", DEPLOYER, "apikey:ada", ada, null);
         approvedWithKeys(keys, "k2", DEPLOYER, "apikey:ada", helper, "apikey:ada");
         approvedWithKeys(keys, "k3", DEPLOYER, "apikey:ada", helper, "apikey:bob");
+        // Ada under another identity (her provider account, the same mailbox), as the keys record their creator since 2026-12-07.
+        ReportLog.Actor adaAtIdp = new ReportLog.Actor("00u-ada", "Ada", "human", List.of("dba"), "Ada+work@Example.com");
+        approvedWithKeys(keys, "k4", DEPLOYER, new RecordedKeyCreator("apikey:ada", "ada@example.com"), adaAtIdp, null);
+        approvedWithKeys(keys, "k5", DEPLOYER, new RecordedKeyCreator("apikey:ada", "ada@example.com"), helper,
+                new RecordedKeyCreator("00u-ada", "ada@example.com"));
+        approvedWithKeys(keys, "k6", new ReportLog.Actor("apikey:ada", "ada", "human", List.of("deployers"), "ada@example.com"), null,
+                helper, new RecordedKeyCreator("00u-ada", "ADA@example.com"));
+        approvedWithKeys(keys, "k7", DEPLOYER, new RecordedKeyCreator("apikey:ada", "ada@example.com"), helper,
+                new RecordedKeyCreator("00u-bob", "bob@example.com"));
         Path bundle = keys.bundle(dir.resolve("keys"), ReportLog.parameters(FROM, TO));
 
         JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
                 .path("items");
-        assertThat(items.findValuesAsText("id")).containsExactly("k1", "k2");
+        assertThat(items.findValuesAsText("id")).containsExactly("k1", "k2", "k4", "k5", "k6");
         assertThat(items.findValues("by_key_creator")).allMatch(JsonNode::asBoolean);
         assertReportVerifies(bundle, keys);
     }
@@ -559,18 +568,34 @@ class AuditReportTest {
     /** A request whose command ran with a key {@code requesterKeyCreator} created, approved alone with a key {@code approverKeyCreator} created (null: no key). */
     private static void approvedWithKeys(ReportLog log, String id, ReportLog.Actor requester, String requesterKeyCreator,
                                          ReportLog.Actor approver, String approverKeyCreator) {
+        approvedWithKeys(log, id, requester, new RecordedKeyCreator(requesterKeyCreator, null), approver,
+                approverKeyCreator == null ? null : new RecordedKeyCreator(approverKeyCreator, null));
+    }
+
+    private static void keyCreatedBy(ObjectNode key, RecordedKeyCreator creator) {
+        key.put("created_by", creator.subject());
+        if (creator.email() != null) {
+            key.put("created_by_email", creator.email());
+        }
+    }
+
+    /** As above, with each creator's email address as the events state it (none when null). */
+    private static void approvedWithKeys(ReportLog log, String id, ReportLog.Actor requester, RecordedKeyCreator requesterKeyCreator,
+                                         ReportLog.Actor approver, RecordedKeyCreator approverKeyCreator) {
         ReportLog.Session session = log.session(requester, "shop").open(true);
         long seq = session.command("DROP TABLE t_" + id, "ddl", "hold-ddl");
         ObjectNode requested = ReportLog.detail().put("id", id).put("seq", seq).put("command", "DROP TABLE t_" + id).put("class", "ddl")
                 .put("rule", "hold-ddl").put("min_approvals", 1).put("expires_at", log.clock.plusSeconds(900).toString());
         requested.putArray("approver_groups").add("dba");
-        requested.putObject("requester_key").put("key", "service-account-key:" + id).put("created_by", requesterKeyCreator);
+        if (requesterKeyCreator != null) {
+            keyCreatedBy(requested.putObject("requester_key").put("key", "service-account-key:" + id), requesterKeyCreator);
+        }
         log.append("approval.requested", requester, session.id, "shop", requested);
         ObjectNode approved = ReportLog.detail().put("id", id).put("outcome", "approved").put("reason", "fine").put("min_approvals", 1)
                 .put("break_glass", false);
         approved.putArray("votes").addObject().put("iss", "tracegate").put("sub", approver.sub()).put("at", log.clock.toString());
         if (approverKeyCreator != null) {
-            approved.putObject("signed_in_with").put("key", "service-account-key:h-" + id).put("created_by", approverKeyCreator);
+            keyCreatedBy(approved.putObject("signed_in_with").put("key", "service-account-key:h-" + id), approverKeyCreator);
         }
         log.append("approval.decided", approver, session.id, "shop", approved);
         session.result(seq, "ok");
