@@ -13,7 +13,7 @@ import java.util.Optional;
  * aKeyCreatedUnderAnotherIdentityOfTheSamePersonIsTheirs).
  *
  * @param subject the creator's subject, as the key's {@code created_by} records it
- * @param email   their email address then, or null (keys created before migration V12, a creator without one)
+ * @param email   their email address then, or null (keys created before migration V16, a creator without one)
  */
 public record KeyCreator(String subject, String email) {
 

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param description what it is for, optional
  * @param createdAt   when it was created
  * @param createdBy   the subject of whoever created it, optional
- * @param createdByEmail their email address when they had one (keys created before migration V12 hold none)
+ * @param createdByEmail their email address when they had one (keys created before migration V16 hold none)
  * @param expiresAt   when it stops working by itself, or null
  * @param revokedAt   when it was revoked, or null
  * @param lastUsedAt  when it last authenticated (recorded at most once a minute), or null

@@ -198,7 +198,7 @@ class ApprovalWithTheRequestersKeyThroughGatewayTest {
      * mailbox) was read as someone else. Until 2026-12-07 Alice approved, as her account at the identity
      * provider, a DROP run with a key she had created as {@code apikey:alice}; she approved her own DROP
      * (as {@code apikey:alice}) with a DBA key she had created as her provider account; and she approved a
-     * DROP run with one of her keys with another of them. The key keeps its creator's email (migration V12).
+     * DROP run with one of her keys with another of them. The key keeps its creator's email (migration V16).
      */
     @Test
     void aKeyCreatedUnderAnotherIdentityOfTheSamePersonIsTheirs() throws Exception {
