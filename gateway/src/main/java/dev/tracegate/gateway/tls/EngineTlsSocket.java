@@ -68,13 +68,19 @@ final class EngineTlsSocket extends SSLSocket {
     /**
      * @param socket   the accepted socket
      * @param consumed bytes read from it before TLS began that belong to the handshake, or null
-     * @param engine   a server-mode engine for this connection
+     * @param engine   a server-mode engine for this connection, which this socket owns from here on: released when
+     *                 it closes, or at once when the socket cannot be set up
      */
     EngineTlsSocket(Socket socket, InputStream consumed, SSLEngine engine) throws IOException {
         this.socket = socket;
         this.engine = engine;
-        this.rawIn = new RecordReadAhead(consumed, socket.getInputStream());
-        this.rawOut = socket.getOutputStream();
+        try {
+            this.rawIn = new RecordReadAhead(consumed, socket.getInputStream());
+            this.rawOut = socket.getOutputStream();
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw e;
+        }
         int packet = engine.getSession().getPacketBufferSize();
         // The read side starts small and grows to a whole record only for a session that is sent one: a
         // statement's record is a few hundred bytes, and an idle session should not hold two records' room.
