@@ -644,7 +644,8 @@ public final class ShellCommandClassifier {
                 case "journalctl" -> raise(anyLongOption(args, "--vacuum-size", "--vacuum-time", "--vacuum-files",
                         "--rotate", "--flush", "--relinquish-var", "--smart-relinquish-var", "--setup-keys")
                         ? StatementClass.DDL : StatementClass.READ, "journalctl reads (or maintains) the system journal");
-                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*"))
+                // -c/-C clear the log, -D/-E/-n LEVEL (the short spellings of the --console options) silence it.
+                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cCDEn].*"))
                         || anyLongOption(args, "--clear", "--read-clear", "--console-off", "--console-on", "--console-level")
                         ? StatementClass.DDL : StatementClass.READ, "dmesg reads (or clears) the kernel log");
                 case "ip" -> {

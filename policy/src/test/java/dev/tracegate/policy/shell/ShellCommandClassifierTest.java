@@ -217,7 +217,9 @@ class ShellCommandClassifierTest {
      * alias: sysctl's {@code -p} ({@code -qp}, {@code -p/tmp/x}, {@code -f}) loads kernel parameters
      * from a file (a {@code kernel.core_pattern} piping to a program runs it as root), hostname's
      * {@code -FFILE} and {@code --file=FILE} set the host's name, and lastlog's {@code -C} and
-     * {@code -S} (never read before) rewrite the login records under /var/log.
+     * {@code -S} (never read before) rewrite the login records under /var/log, and dmesg's {@code -D},
+     * {@code -E} and {@code -n LEVEL} (the short spellings of its {@code --console-*} options) silence
+     * the kernel's console.
      */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiterString = " => ", value = {
@@ -255,6 +257,11 @@ class ShellCommandClassifierTest {
             "lastlog -u root -S => PRIVILEGE",
             "lastlog --cl --user root => PRIVILEGE",
             "lastlog -u root => READ",
+            "dmesg -D => DDL",
+            "dmesg -E => DDL",
+            "dmesg -n 1 => DDL",
+            "dmesg -Tn1 => DDL",
+            "dmesg -T => READ",
     })
     void optionsAreReadInEverySpelling(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
