@@ -544,6 +544,31 @@ class SshGatewayTest {
     }
 
     /**
+     * {@code set -k} (bash's {@code -o keyword}, also set through {@code shopt -o}) makes a
+     * {@code NAME=VALUE} word anywhere in a later command its environment: read as zgrep's argument,
+     * {@code GREP='rm -rf'} made the line a session command and a read, and zgrep ran the delete.
+     */
+    @Test
+    void aDeleteBehindSetKeywordDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("set -k; zgrep %s GREP='rm -rf'");
+        assertBlockedAndNotRun("shopt -so keyword; zgrep %s GREP='rm -rf'");
+    }
+
+    /**
+     * sysctl's {@code -p} clustered ({@code -qp}) loads kernel parameters from a file, hostname's
+     * {@code -FFILE} sets the host's name: read only as {@code -p} and {@code -F FILE}, both were reads
+     * and ran on the host (refused there only for want of root).
+     */
+    @Test
+    void kernelParametersOrAHostNameFromAFileAreBlocked() throws Exception {
+        for (String line : List.of("sysctl -qp /nonexistent/sysctl.conf", "hostname -F/nonexistent/hostname")) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("blocked").doesNotContain("nonexistent");
+        }
+    }
+
+    /**
      * env's {@code -S} (split a string into a command line) attached to its option, in a cluster or
      * as {@code --split-string=}: read as an option without a value, the line was {@code env} alone, a
      * read, and the host deleted the directory.

@@ -170,6 +170,10 @@ public final class ShellCommandClassifier {
     private static final Set<String> IP_READ = Set.of("a", "addr", "address", "r", "route", "l", "link", "n", "neigh",
             "neighbour", "show", "list", "ls", "-4", "-6", "-s", "-br", "-brief", "-c", "-color", "-j", "-json", "-p",
             "-pretty", "-d", "-details", "rule", "maddr", "monitor");
+    private static final String KEYWORD_REASON = "set -k (-o keyword) makes NAME=VALUE words anywhere in a later"
+            + " command its environment (LD_PRELOAD, PATH), not its arguments";
+    private static final Set<String> SYSCTL_READ_OPTIONS = Set.of("--all", "--values", "--names", "--ignore", "--quiet",
+            "--binary", "--pattern", "--deprecated", "--help", "--version");
     private static final Set<String> QUIET_DEVICES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
     private static final List<String> PRIVILEGED_DIRECTORIES = List.of("/etc", "/usr", "/bin", "/sbin", "/lib",
             "/lib32", "/lib64", "/libx32", "/opt", "/root", "/var/lib", "/var/spool/cron", "/var/log", "/srv", "/snap");
@@ -606,9 +610,15 @@ public final class ShellCommandClassifier {
                         operands.forEach(w -> written(w, "history -w"));
                     }
                 }
-                case "shopt" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().equals("cdable_vars"))
-                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "shopt -s cdable_vars makes cd go where a"
-                        + " variable names");
+                case "shopt" -> {
+                    raise(args.stream().anyMatch(a -> !a.literal() || a.text().equals("cdable_vars"))
+                            ? StatementClass.UNKNOWN : StatementClass.SESSION, "shopt -s cdable_vars makes cd go where a"
+                            + " variable names");
+                    if (args.stream().anyMatch(a -> a.text().equals("keyword"))) { // shopt -so keyword is set -k
+                        raise(StatementClass.UNKNOWN, KEYWORD_REASON);
+                    }
+                }
+                case "set" -> setOptions(args);
                 case "export" -> args.forEach(this::assignment);
                 case "hash" -> {
                     if (args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))) {
@@ -634,7 +644,8 @@ public final class ShellCommandClassifier {
                 case "journalctl" -> raise(anyLongOption(args, "--vacuum-size", "--vacuum-time", "--vacuum-files",
                         "--rotate", "--flush", "--relinquish-var", "--smart-relinquish-var", "--setup-keys")
                         ? StatementClass.DDL : StatementClass.READ, "journalctl reads (or maintains) the system journal");
-                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*"))
+                // -c/-C clear the log, -D/-E/-n LEVEL (the short spellings of the --console options) silence it.
+                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cCDEn].*"))
                         || anyLongOption(args, "--clear", "--read-clear", "--console-off", "--console-on", "--console-level")
                         ? StatementClass.DDL : StatementClass.READ, "dmesg reads (or clears) the kernel log");
                 case "ip" -> {
@@ -642,11 +653,16 @@ public final class ShellCommandClassifier {
                             : StatementClass.DANGEROUS_ADMIN, "ip shows or changes the network configuration");
                     readsArgumentsAsCommands(args, argumentsUnknown); // ip netns exec NS rm -rf d
                 }
-                case "hostname" -> raise(operands.isEmpty() ? StatementClass.READ : StatementClass.DANGEROUS_ADMIN,
+                // hostname -F FILE, -FFILE, --file=FILE and --fi FILE set the name from a file.
+                case "hostname" -> raise(operands.isEmpty() && !shortOption(texts(args), 'F')
+                        && !anyLongOption(args, "--file") ? StatementClass.READ : StatementClass.DANGEROUS_ADMIN,
                         "hostname shows or sets the host's name");
-                case "sysctl" -> raise(args.stream().anyMatch(a -> a.text().contains("=") || a.text().equals("-w")
-                        || a.text().equals("-p")) || anyLongOption(args, "--load", "--system", "--write")
-                        ? StatementClass.DANGEROUS_ADMIN : StatementClass.READ, "sysctl reads or sets kernel parameters");
+                case "sysctl" -> raise(sysctlReads(args) ? StatementClass.READ : StatementClass.DANGEROUS_ADMIN,
+                        "sysctl reads or sets kernel parameters");
+                // lastlog -C clears and -S sets a user's record in /var/log/lastlog, the logins' evidence.
+                case "lastlog" -> raise(shortOption(texts(args), 'C') || shortOption(texts(args), 'S')
+                        || anyLongOption(args, "--clear", "--set") ? StatementClass.PRIVILEGE : StatementClass.READ,
+                        "lastlog reads (or, with -C or -S, rewrites) the login records under /var/log");
                 case "crontab" -> raise(args.size() == 1 && args.getFirst().text().equals("-l") ? StatementClass.READ
                         : StatementClass.PRIVILEGE, "crontab schedules commands");
                 case "kill", "pkill", "killall", "skill" -> raise(StatementClass.DDL, name + " stops processes");
@@ -1145,6 +1161,56 @@ public final class ShellCommandClassifier {
         /** Whether a short option is given, alone or in a cluster ({@code -fdn}). */
         private static boolean shortOption(List<String> args, char letter) {
             return args.stream().anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && a.indexOf(letter) > 0);
+        }
+
+        private static List<String> texts(List<Word> args) {
+            return args.stream().map(Word::text).toList();
+        }
+
+        /**
+         * Whether sysctl only reads: its options are the reading ones (however clustered) and no
+         * operand assigns. Anything else may load or write parameters: {@code -w}, {@code -p FILE}
+         * and its alias {@code -f}, clustered ({@code -qp}) or attached ({@code -p/tmp/x}),
+         * {@code --load}, {@code --system}, {@code NAME=VALUE}; an expansion may be any of them.
+         */
+        private static boolean sysctlReads(List<Word> args) {
+            for (Word arg : args) {
+                String text = arg.text();
+                boolean reads = text.startsWith("--") ? SYSCTL_READ_OPTIONS.stream().anyMatch(o -> longOption(text, o))
+                        : text.startsWith("-") ? text.matches("-[aAXnNeqbdhVr]+") : !text.contains("=");
+                if (!arg.literal() || !reads) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * {@code set -k} (or {@code -o keyword}) makes every {@code NAME=VALUE} word of a later command
+         * part of its environment rather than an argument: {@code set -k; ls LD_PRELOAD=/tmp/x.so} loads
+         * a library into {@code ls}. Options the gateway cannot read (an expansion) may be it.
+         */
+        private void setOptions(List<Word> args) {
+            raise(StatementClass.SESSION, "set");
+            for (int i = 0; i < args.size(); i++) {
+                Word arg = args.get(i);
+                String text = arg.text();
+                if (text.equals("--") || text.equals("-")) {
+                    return; // what follows is the positional parameters
+                }
+                boolean namesAnOption = text.matches("[-+][a-zA-Z]*o") && i + 1 < args.size();
+                if (!arg.literal() || text.matches("[-+][a-zA-Z]*k[a-zA-Z]*") || namesAnOption
+                        && (!args.get(i + 1).literal() || args.get(i + 1).text().equals("keyword"))) {
+                    raise(StatementClass.UNKNOWN, KEYWORD_REASON);
+                    return;
+                }
+                if (!text.startsWith("-") && !text.startsWith("+")) {
+                    return; // the positional parameters
+                }
+                if (namesAnOption) {
+                    i++; // set -o pipefail: the option's name
+                }
+            }
         }
 
         /** Short options that name a program: {@code rebase -x CMD}, {@code grep -O[PAGER]}, {@code clone -u}, also clustered. */

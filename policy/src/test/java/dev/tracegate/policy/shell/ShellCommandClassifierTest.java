@@ -188,9 +188,38 @@ class ShellCommandClassifierTest {
     }
 
     /**
+     * {@code set -k} (bash's {@code -o keyword}, also through {@code shopt -o}) makes a {@code NAME=VALUE}
+     * word anywhere in a later command that command's environment: {@code set -k; ls LD_PRELOAD=/tmp/x.so}
+     * loads a library into {@code ls}, {@code set -k; zgrep d GREP='rm -rf'} deletes {@code d}. Read as
+     * arguments, each was a session command and a read until 2026-12-07.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"set -k; ls LD_PRELOAD=/tmp/x.so", "set -k", "set -ek; zgrep d GREP='rm -rf'",
+            "set -o keyword; ls PATH=/tmp", "set -euo keyword", "set -o pipefail -k", "set -o $O", "set $F",
+            "shopt -so keyword", "shopt -o -s keyword", "set -k\nls BASH_ENV=/tmp/x bash -c true"})
+    void setKeywordIsUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line.replace("\\n", "\n"));
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"set -e", "set -euo pipefail; ls", "set -x; ls", "set -- -k", "set -o pipefail; ls x=1"})
+    void setOptionsOtherThanKeywordAreSession(String line) {
+        assertThat(ShellCommandClassifier.classify(line).statementClass().risk())
+                .isLessThanOrEqualTo(StatementClass.READ.risk());
+    }
+
+    /**
      * getopt_long takes any unambiguous prefix of a long option: {@code rm --r} is {@code --recursive},
      * {@code date --s=} is {@code --set=}. Read only by their whole names, these were a WRITE or a READ
-     * until 2026-12-06.
+     * until 2026-12-06. So were, until 2026-12-07, short options clustered, attached or under an
+     * alias: sysctl's {@code -p} ({@code -qp}, {@code -p/tmp/x}, {@code -f}) loads kernel parameters
+     * from a file (a {@code kernel.core_pattern} piping to a program runs it as root), hostname's
+     * {@code -FFILE} and {@code --file=FILE} set the host's name, and lastlog's {@code -C} and
+     * {@code -S} (never read before) rewrite the login records under /var/log, and dmesg's {@code -D},
+     * {@code -E} and {@code -n LEVEL} (the short spellings of its {@code --console-*} options) silence
+     * the kernel's console.
      */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiterString = " => ", value = {
@@ -209,8 +238,32 @@ class ShellCommandClassifierTest {
             "curl --out /etc/cron.d/x https://example.org => PRIVILEGE",
             "/usr/bin/time --form ls rm -rf build => BULK_WRITE",
             "timeout --sig KILL 5 rm -rf build => BULK_WRITE",
+            "sysctl -qp /tmp/x => DANGEROUS_ADMIN",
+            "sysctl -p/tmp/x => DANGEROUS_ADMIN",
+            "sysctl -ep => DANGEROUS_ADMIN",
+            "sysctl -f /tmp/x => DANGEROUS_ADMIN",
+            "sysctl -qw kernel.x=1 => DANGEROUS_ADMIN",
+            "sysctl --lo=/tmp/x => DANGEROUS_ADMIN",
+            "sysctl $A => DANGEROUS_ADMIN",
+            "sysctl -a => READ",
+            "sysctl -n kernel.hostname => READ",
+            "sysctl -r net --values => READ",
+            "hostname -F/tmp/name => DANGEROUS_ADMIN",
+            "hostname --file=/tmp/name => DANGEROUS_ADMIN",
+            "hostname -bF /tmp/name => DANGEROUS_ADMIN",
+            "hostname -f => READ",
+            "lastlog -C -u root => PRIVILEGE",
+            "lastlog -Cu root => PRIVILEGE",
+            "lastlog -u root -S => PRIVILEGE",
+            "lastlog --cl --user root => PRIVILEGE",
+            "lastlog -u root => READ",
+            "dmesg -D => DDL",
+            "dmesg -E => DDL",
+            "dmesg -n 1 => DDL",
+            "dmesg -Tn1 => DDL",
+            "dmesg -T => READ",
     })
-    void abbreviatedLongOptionsAreReadAsTheOptionsTheyName(String line, StatementClass expected) {
+    void optionsAreReadInEverySpelling(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
     }
 
