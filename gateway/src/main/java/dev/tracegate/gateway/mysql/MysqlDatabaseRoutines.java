@@ -31,24 +31,46 @@ final class MysqlDatabaseRoutines {
     private static final String LOADABLE = "SELECT name FROM mysql.func";
 
     /**
-     * The version of the code an answer holds: per list, how many there are and the sum of a checksum of
+     * The version of the code an answer holds: per list, how many there are and four sums of a digest of
      * each one's name and text, so a routine, trigger or view replaced (within the same second too) or
-     * one made or dropped gives another version.
+     * one made or dropped gives another version. The digest is SHA-256 (four 60-bit slices of it, each
+     * summed exactly), not a CRC: a CRC is linear, so whoever replaces a routine within the second it was
+     * made could pad the new body (in a comment) until its CRC, and so the sum, matched the old one's, and
+     * the statement calling it would be judged by the old body. Each text field but the last is preceded
+     * by its length, so two different rows never join into one text.
      */
     private static final String VERSION = "SELECT CONCAT_WS('/',"
-            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', ROUTINE_SCHEMA, ROUTINE_NAME,"
-            + " ROUTINE_DEFINITION, LAST_ALTERED))), 0)) FROM information_schema.ROUTINES"
-            + " WHERE ROUTINE_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "),"
-            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', TRIGGER_SCHEMA, TRIGGER_NAME,"
-            + " EVENT_OBJECT_TABLE, ACTION_STATEMENT, CREATED))), 0)) FROM information_schema.TRIGGERS"
-            + " WHERE TRIGGER_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "),"
-            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', TABLE_SCHEMA, TABLE_NAME,"
-            + " VIEW_DEFINITION))), 0)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "))";
+            + digestSums("information_schema.ROUTINES", "ROUTINE_SCHEMA", "ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION",
+                    "LAST_ALTERED") + ","
+            + digestSums("information_schema.TRIGGERS", "TRIGGER_SCHEMA", "TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE,"
+                    + " ACTION_STATEMENT", "CREATED") + ","
+            + digestSums("information_schema.VIEWS", "TABLE_SCHEMA", "TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION", "CHECK_OPTION")
+            + ")";
 
     /** Code the account may not see: judged as a CALL, which runs what no one can tell (unknown). */
     private static final String UNREADABLE = "CALL hidden_from_the_gateway()";
 
     private MysqlDatabaseRoutines() {
+    }
+
+    /**
+     * {@code count:s1:s2:s3:s4} of one catalog list: the rows' count and the exact sums of four 60-bit slices of
+     * each row's SHA-256 over its text fields (each with its length first) and {@code last}.
+     */
+    private static String digestSums(String list, String schemaColumn, String textColumns, String last) {
+        StringBuilder fields = new StringBuilder();
+        for (String column : textColumns.split(",")) {
+            String name = column.strip();
+            fields.append("CHAR_LENGTH(").append(name).append("), ").append(name).append(", ");
+        }
+        String row = "SHA2(CONCAT_WS('|', " + fields + last + "), 256)";
+        StringBuilder sums = new StringBuilder("COUNT(*)");
+        for (int slice = 0; slice < 4; slice++) {
+            sums.append(", ':', COALESCE(SUM(CAST(CONV(SUBSTRING(d, ").append(1 + slice * 15)
+                    .append(", 15), 16, 10) AS UNSIGNED)), 0)");
+        }
+        return " (SELECT CONCAT(" + sums + ") FROM (SELECT " + row + " AS d FROM " + list
+                + " WHERE " + schemaColumn + " NOT IN " + SYSTEM_SCHEMAS + ") rows_of_" + list.substring(list.indexOf('.') + 1) + ")";
     }
 
     static DatabaseRoutines read(MysqlCatalog catalog) throws CatalogUnavailableException {

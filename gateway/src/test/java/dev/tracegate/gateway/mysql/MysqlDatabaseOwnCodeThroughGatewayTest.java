@@ -166,6 +166,55 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
     }
 
     /**
+     * The version a statement confirms the server's code by summed a CRC-32 of each routine's name, body and
+     * time of change, to the second: a CRC is linear, so a body replaced within the second the routine was made
+     * could be padded (here in a string literal) until its CRC, and so the version, matched the old one's. Until
+     * 2026-12-07 the call after such a replacement was judged by the harmless body the gateway had read, and
+     * every row went.
+     */
+    @Test
+    void aFunctionReplacedWithinItsSecondByABodyPaddedToTheSameChecksumIsJudgedByItsNewBody() throws Exception {
+        String harmless = "BEGIN RETURN 1; END";
+        String harmful = "BEGIN DELETE FROM shop.oc_orders; RETURN CHAR_LENGTH('" + "`".repeat(12) + "'); END";
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                Thread.sleep(1_000 - System.currentTimeMillis() % 1_000); // a second's start: the replacement lands within it
+                replacePadded(harmless);
+                sql.execute("SELECT rc_padded()"); // the gateway reads the catalog now: the harmless body
+                String[] before = paddedRow();
+                String row = new String(java.util.HexFormat.of().parseHex(before[0]), java.nio.charset.StandardCharsets.UTF_8);
+                int body = row.indexOf(harmless);
+                replacePadded(Crc32Padding.padded(row.substring(0, body), harmful, row.substring(body + harmless.length()),
+                        Long.parseLong(before[1]), 12));
+                String[] after = paddedRow();
+                if (!after[2].equals(before[2])) {
+                    continue; // replaced in the next second: its time of change tells it apart anyway
+                }
+                assertThat(after[1]).as("the CRC-32 the old version summed cannot tell the bodies apart").isEqualTo(before[1]);
+                assertThatThrownBy(() -> sql.execute("SELECT rc_padded()")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("no-bulk-writes");
+                assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).isEqualTo("3");
+                return;
+            }
+            throw new AssertionError("the function was not replaced within the second it was made in five attempts");
+        } finally {
+            mysql.mariadb.sql("DROP FUNCTION IF EXISTS shop.rc_padded");
+        }
+    }
+
+    private static void replacePadded(String body) {
+        mysql.mariadb.sql("DELIMITER //\nCREATE OR REPLACE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.rc_padded()"
+                + " RETURNS int MODIFIES SQL DATA " + body + "//\nDELIMITER ;\n");
+    }
+
+    /** The routine's row as the old version read it (hex), its CRC-32 and its time of change. */
+    private static String[] paddedRow() {
+        String row = "CONCAT_WS('|', ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION, LAST_ALTERED)";
+        return mysql.mariadb.query("SELECT HEX(" + row + "), CRC32(" + row + "), LAST_ALTERED FROM information_schema.ROUTINES"
+                + " WHERE ROUTINE_SCHEMA = 'shop' AND ROUTINE_NAME = 'rc_padded'").strip().split("\t");
+    }
+
+    /**
      * {@code EXECUTE s} runs the text {@code s} was prepared from, calling the function as it is then:
      * until 2026-12-07 the EXECUTE took the class its PREPARE was given, a read, however long ago and
      * whatever the function became since.
