@@ -96,7 +96,11 @@ final class EngineTlsSocket extends SSLSocket {
                 HandshakeStatus status = engine.getHandshakeStatus();
                 switch (status) {
                     case NEED_TASK -> runTasks();
-                    case NEED_WRAP -> wrapAndSend(ByteBuffer.allocate(0));
+                    case NEED_WRAP -> {
+                        if (wrapAndSend(ByteBuffer.allocate(0)).getStatus() == SSLEngineResult.Status.CLOSED) {
+                            throw new SSLException("the TLS handshake was closed before it completed");
+                        }
+                    }
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                         readLock.lock();
                         try {
@@ -289,7 +293,16 @@ final class EngineTlsSocket extends SSLSocket {
                 appOut.flip();
                 try {
                     while (appOut.hasRemaining()) {
-                        wrapAndSend(appOut);
+                        SSLEngineResult result = wrapAndSend(appOut);
+                        // An engine that has sent or read close_notify encrypts nothing more: offering it the
+                        // same bytes again would spin here, under the write lock, for ever.
+                        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                            throw new SocketException("the client closed the TLS connection");
+                        }
+                        if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
+                            throw new SSLException("the TLS engine took none of the bytes to send ("
+                                    + result.getHandshakeStatus() + ")");
+                        }
                     }
                 } finally {
                     appOut.clear();
@@ -300,8 +313,8 @@ final class EngineTlsSocket extends SSLSocket {
         }
     }
 
-    /** Wraps (part of) {@code plain} into records and writes them to the socket. */
-    private void wrapAndSend(ByteBuffer plain) throws IOException {
+    /** Wraps (part of) {@code plain} into records and writes them to the socket; the last wrap's result. */
+    private SSLEngineResult wrapAndSend(ByteBuffer plain) throws IOException {
         writeLock.lock();
         try {
             while (true) {
@@ -318,7 +331,7 @@ final class EngineTlsSocket extends SSLSocket {
                 boolean more = result.getStatus() == SSLEngineResult.Status.OK
                         && result.bytesProduced() > 0 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
                 if (!more) {
-                    return;
+                    return result;
                 }
             }
         } finally {

@@ -116,6 +116,40 @@ class GatewayTlsEnginesTest {
         }
     }
 
+    /**
+     * A client that closes while the gateway still has results to send (a slow reader giving up):
+     * the engine, once it has read the client's close_notify, encrypts nothing more, and a write
+     * that kept offering it the same bytes spun forever under the write lock, holding the session,
+     * its upstream backend and a core (SlowReaderTest, one run in two). The write fails instead.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"JDK", "OPENSSL"})
+    void aWriteAfterTheClientClosedFailsInsteadOfSpinning(TlsEngine engine) throws Exception {
+        GatewayTls tls = GatewayTls.load(new TlsConfig(null, null, engine), dataDir);
+        try (ServerSocket listener = listener()) {
+            CompletableFuture<SSLSocket> accepted = CompletableFuture.supplyAsync(() -> accept(tls, listener), THREADS);
+            SSLSocket client = client(tls, listener, null);
+            try (SSLSocket server = accepted.get(30, TimeUnit.SECONDS)) {
+                client.close();
+                server.setSoTimeout(10_000);
+                assertThat(server.getInputStream().read()).as("the client's close_notify ends the stream").isEqualTo(-1);
+                CompletableFuture<Throwable> write = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        byte[] rows = new byte[64 * 1024];
+                        for (int i = 0; i < 1024; i++) {
+                            server.getOutputStream().write(rows);
+                        }
+                        return null;
+                    } catch (IOException e) {
+                        return e;
+                    }
+                }, THREADS);
+                assertThat(write.get(30, TimeUnit.SECONDS)).as("64 MiB to a closed client")
+                        .isInstanceOf(IOException.class);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = TlsEngine.class, names = {"JDK", "OPENSSL"})
     void aClientThatDoesNotSpeakTlsFailsTheHandshakeAndIsClosed(TlsEngine engine) throws Exception {
