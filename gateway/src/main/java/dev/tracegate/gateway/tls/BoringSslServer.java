@@ -7,6 +7,8 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCounted;
+import java.lang.ref.Cleaner;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -28,13 +30,23 @@ import javax.net.ssl.SSLException;
  * 1.2) and the cipher suites BoringSSL's defaults for them (AEAD only). ALPN offers
  * {@code postgresql} and never fails the handshake for another protocol: the session refuses a
  * direct-TLS client that did not agree on it, as PostgreSQL 17 does.
+ *
+ * <p>The context and its engines are Netty's reference-counted ones ({@link SslProvider#OPENSSL_REFCNT}), not the
+ * finalized ones: every connection's engine is released when its connection closes ({@link EngineTlsSocket}), so a
+ * finalizer per engine was only cost (registered at each allocation, and two collections and the finalizer thread
+ * before its memory went back) in a storm of connections. The context is released when this server is unreachable.
  */
 final class BoringSslServer {
+
+    /** Releases a context whose server is gone (a gateway stopped in-process, as the tests do). */
+    private static final Cleaner CONTEXTS = Cleaner.create();
 
     private final SslContext context;
 
     private BoringSslServer(SslContext context) {
         this.context = context;
+        ReferenceCounted counted = (ReferenceCounted) context;
+        CONTEXTS.register(this, counted::release);
     }
 
     /** Why BoringSSL cannot run here, or empty when it can. */
@@ -54,7 +66,7 @@ final class BoringSslServer {
                 Certificate[] chain = store.getCertificateChain(alias);
                 X509Certificate[] certificates = Arrays.copyOf(chain, chain.length, X509Certificate[].class);
                 SslContext context = SslContextBuilder.forServer(key, certificates)
-                        .sslProvider(SslProvider.OPENSSL)
+                        .sslProvider(SslProvider.OPENSSL_REFCNT)
                         .protocols("TLSv1.3", "TLSv1.2")
                         .clientAuth(ClientAuth.NONE)
                         .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -70,7 +82,7 @@ final class BoringSslServer {
 
     /**
      * A server-mode engine for one connection. Its native state is freed when the connection
-     * closes ({@link EngineTlsSocket#close}), or by the engine's finalizer should a path forget to.
+     * closes ({@link EngineTlsSocket#close}), or when the connection could not be set up around it.
      */
     SSLEngine newEngine() {
         // Unpooled: the connection hands the engine direct buffers, so it allocates nothing of its own per record.
