@@ -197,6 +197,11 @@ final class EngineTlsSocket extends SSLSocket {
             afterUnwrap(result);
             switch (result.getStatus()) {
                 case OK -> {
+                    if (result.bytesConsumed() == 0 && result.bytesProduced() == 0 && closed.get()) {
+                        // The engine waits for a wrap that a closed socket will never send: unwrapping the
+                        // same bytes again would spin here, as the write side once did.
+                        throw new SocketException("Socket closed");
+                    }
                     return true;
                 }
                 case CLOSED -> {
