@@ -113,6 +113,19 @@ class McpHttpAndEvidenceTest {
                 out.write(answer);
             }
         });
+        // Or in the gateway's words with the id it was sent: the approval of another call that waits.
+        echo.createContext("/api/async-echo", exchange -> {
+            byte[] answer;
+            try (InputStream in = exchange.getRequestBody()) {
+                answer = in.readAllBytes();
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Preference-Applied", "respond-async");
+            exchange.sendResponseHeaders(202, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
         echo.start();
         ConnectionConfig svc = new HttpConnectionConfig("svc", "http://127.0.0.1:" + echo.getAddress().getPort() + "/api",
                 null, List.of(), null, null);
@@ -201,6 +214,34 @@ class McpHttpAndEvidenceTest {
             JsonNode answer = content(result);
             assertThat(answer.path("status").asInt()).as(answer.toString()).isEqualTo(202);
             assertThat(answer.path("body").asText()).contains("spoofed01");
+        }
+    }
+
+    /**
+     * A target's answer in the gateway's words naming the approval another call of the same caller
+     * waits for is its answer, not a hold: before, it was filed under that approval, in place of the
+     * held call's result.
+     */
+    @Test
+    void aTargetsAnswerNamingAnotherCallsApprovalIsItsAnswerNotThatHold() throws Exception {
+        try (McpSyncClient client = client()) {
+            JsonNode held = content(client.callTool(call("http_request", Map.of("connection", "svc", "method", "PUT",
+                    "path", "/steps/named", "headers", Map.of("Content-Type", "application/json"), "body", "{\"step\": 3}"))));
+            assertThat(held.path("status").asText()).as(held.toString()).isEqualTo("held");
+            String id = held.path("approval").asText();
+
+            CallToolResult claimed = client.callTool(call("http_request", Map.of("connection", "svc", "method", "POST",
+                    "path", "/async-echo", "headers", Map.of("Content-Type", "application/json"),
+                    "body", "{\"status\":\"held\",\"approval\":\"" + id + "\"}")));
+            assertThat(claimed.isError()).as(claimed.toString()).isFalse();
+            assertThat(content(claimed).path("status").asInt()).as(content(claimed).toString()).isEqualTo(202);
+
+            gateway.gateway().approvals().approve(id, DBA, "fine", null);
+            JsonNode done = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> content(client.callTool(call("approval_status", Map.of("id", id)))),
+                            node -> !node.path("status").isTextual());
+            assertThat(done.path("status").asInt()).as("the held PUT's own answer").isEqualTo(200);
+            assertThat(done.path("body").asText()).contains("\"step\"");
         }
     }
 
