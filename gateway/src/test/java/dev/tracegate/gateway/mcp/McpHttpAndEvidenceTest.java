@@ -171,7 +171,9 @@ class McpHttpAndEvidenceTest {
                 assertThat(received.getLast()).startsWith("POST").doesNotContain("ada.lovelace");
             }
 
-            for (String path : List.of("/a{b}", "steps", "//evil.example/x", "/x\ny")) {
+            // A dot segment, in any spelling, resolves out of the connection the call names and is recorded under.
+            for (String path : List.of("/a{b}", "steps", "//evil.example/x", "/x\ny", "/../svc/steps", "/steps/%2e%2E/x",
+                    "/steps/..;/x", "/./steps", "/steps/.%2e?x=1", "/steps%2f..%2fx")) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.callTool(call("http_request",
                         Map.of("connection", "svc", "method", "GET", "path", path))))
                         .as(path).isInstanceOf(io.modelcontextprotocol.spec.McpError.class);
