@@ -463,6 +463,11 @@ public final class ApprovalService implements AutoCloseable {
         }
     }
 
+    /** The ids of the requests whose commands wait on this node now, read without the store. */
+    public java.util.Set<String> waitingHere() {
+        return java.util.Set.copyOf(waiting.keySet());
+    }
+
     /** Undecided requests of every node, the longest waiting first. */
     public List<PendingApproval> pending() {
         try {

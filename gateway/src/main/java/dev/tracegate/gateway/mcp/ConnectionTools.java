@@ -198,6 +198,7 @@ final class ConnectionTools {
      */
     private QueryResult runSql(CallContext call, String connection, String sql, List<String> params, int maxRows,
                                CompletableFuture<String> approval) throws ToolFailure, IOException {
+        Set<String> pendingBefore = pendingApprovals();
         PostgresToolClient client = PostgresToolClient.open(targets.postgres(), targets.tls(), connection,
                 services.admission().delegated().issue(call.identity(), call.key()), applicationName(call));
         CompletableFuture<String> heldFor = approval != null ? approval : new CompletableFuture<>();
@@ -205,7 +206,7 @@ final class ConnectionTools {
         Thread.ofVirtual().name("mcp-query").start(() -> {
             try (client) {
                 done.complete(client.run(sql, params, maxRows, config.maxResultBytes(), id -> {
-                    if (awaitsApproval(id, call.identity(), connection, POSTGRES)) {
+                    if (awaitsApproval(id, call.identity(), connection, POSTGRES, pendingBefore)) {
                         heldFor.complete(id);
                     }
                 }));
@@ -235,17 +236,29 @@ final class ConnectionTools {
     }
 
     /**
-     * Whether approval {@code id} is one a call of this caller on {@code connection} waits for. The
-     * listener's word for a hold (a notice, a {@code 202} with {@code Preference-Applied}) can be
-     * said by the upstream too: a function's {@code RAISE NOTICE}, which a caller whose results are
-     * not masked reads as written, or an HTTP target's own answer. Taken for a hold, the call would
-     * answer "held" at once, its statement run on past mcp.callTimeoutSeconds and outside
-     * mcp.maxConcurrentCalls, and its answer be filed under an id that may be another call's.
+     * Whether approval {@code id} is the one this call waits for: pending, of this caller on
+     * {@code connection}, requested since the call began ({@code pendingBefore} holds those pending
+     * then) and claimed by no other call. The listener's word for a hold (a notice, a {@code 202}
+     * with {@code Preference-Applied}) can be said by the upstream too: a function's {@code RAISE
+     * NOTICE}, which a caller whose results are not masked reads as written, or an HTTP target's
+     * own answer, naming a made-up id or the id of another call of the same caller that waits.
+     * Taken for a hold, the call would answer "held" at once, its statement run on past
+     * mcp.callTimeoutSeconds and outside mcp.maxConcurrentCalls, and its answer be filed under the
+     * other call's approval id, in place of that call's result.
      */
-    private boolean awaitsApproval(String id, Identity caller, String connection, String protocol) {
-        return services.approvals().find(id).filter(pending -> !pending.decided()
+    private boolean awaitsApproval(String id, Identity caller, String connection, String protocol,
+                                   Set<String> pendingBefore) {
+        return !pendingBefore.contains(id) && services.approvals().find(id).filter(pending -> !pending.decided()
                 && pending.request().requester().samePerson(caller) && connection.equals(pending.request().connection())
-                && protocol.equals(pending.request().protocol())).isPresent();
+                && protocol.equals(pending.request().protocol())).isPresent() && held.claim(id);
+    }
+
+    /**
+     * The approvals waiting on this node now, none of which a call that begins now waits for (its
+     * own hold will wait here: the statement runs through this process's listener).
+     */
+    private Set<String> pendingApprovals() {
+        return services.approvals().waitingHere();
     }
 
     private static QueryResult finished(CompletableFuture<QueryResult> done) throws ToolFailure {
@@ -311,8 +324,9 @@ final class ConnectionTools {
                 }
                 HttpToolClient client = new HttpToolClient(targets, services.admission().delegated(),
                         config.maxResultBytes(), config.callTimeoutSeconds());
+                Set<String> pendingBefore = pendingApprovals();
                 HttpToolClient.Response response = client.send(request, call,
-                        id -> awaitsApproval(id, call.identity(), connection, HttpConnectionConfig.PROTOCOL));
+                        id -> awaitsApproval(id, call.identity(), connection, HttpConnectionConfig.PROTOCOL, pendingBefore));
                 if (response.approval() != null) {
                     held.add(response.approval(), call.identity(), () -> client.collect(response.approval(), call));
                     return heldAnswer(response.approval(), "pending");

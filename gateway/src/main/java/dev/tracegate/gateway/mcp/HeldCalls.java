@@ -25,6 +25,19 @@ final class HeldCalls {
     }
 
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Map<String, Instant> claimed = new ConcurrentHashMap<>();
+
+    /**
+     * Claims approval {@code approvalId} for the one call it holds; false when a call claimed it
+     * before. A hold's own call hears of it first (the agent learns an id only from that call's
+     * answer), so a second call naming it, in a notice its code raises or a target's answer, is not
+     * held by it.
+     */
+    boolean claim(String approvalId) {
+        Instant now = Instant.now();
+        claimed.values().removeIf(since -> since.plus(KEPT).isBefore(now));
+        return claimed.putIfAbsent(approvalId, now) == null;
+    }
 
     void add(String approvalId, Identity owner, Outcome outcome) {
         Instant now = Instant.now();

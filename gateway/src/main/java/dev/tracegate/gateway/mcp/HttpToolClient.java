@@ -48,6 +48,10 @@ final class HttpToolClient {
                 throw ToolArguments.invalid("http_request: path must start with a single / and hold no spaces or"
                         + " control characters (percent-encode them)");
             }
+            if (leavesTheConnection(path)) {
+                throw ToolArguments.invalid("http_request: path must not hold a . or .. segment (in any spelling):"
+                        + " the HTTP gateway would resolve it out of the connection the call names");
+            }
             try {
                 URI.create("http://gateway/" + connection + path);
             } catch (IllegalArgumentException e) {
@@ -64,6 +68,22 @@ final class HttpToolClient {
                 }
             }
             return new Request(connection, method, path, headers, arguments.optionalString("body"));
+        }
+
+        /**
+         * Whether a segment of the path is {@code .} or {@code ..}, percent-encoded or not, or before
+         * a {@code ;parameter}: the server resolves {@code /svc/../other/x} to another connection than
+         * the one the call names, is recorded under and was checked as an HTTP connection.
+         */
+        private static boolean leavesTheConnection(String path) {
+            String route = path.split("[?#]", 2)[0];
+            for (String segment : route.replaceAll("(?i)%2e", ".").split("/|(?i)%2f|(?i)%5c|\\\\")) {
+                String name = segment.replaceFirst(";.*", "");
+                if (name.equals(".") || name.equals("..")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The request line the evidence of the call keeps (redacted by the record profile). */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tracegate.gateway.identity.Identity;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
@@ -20,7 +22,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 final class JsonRpcScreen {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final McpJsonMapper SDK_JSON = new JacksonMcpJsonMapper(JSON);
 
     private final int maxBodyBytes;
     private final int maxArgumentBytes;
@@ -77,24 +80,36 @@ final class JsonRpcScreen {
                     + maxBodyBytes + " bytes");
             return null;
         }
-        JsonNode message;
-        try {
-            message = JSON.readTree(body);
-        } catch (IOException e) {
-            message = null;
+        JsonRpcBody read = JsonRpcBody.read(body);
+        if (read.document() == null && read.json()) {
+            for (JsonNode asked : read.asked()) {
+                for (JsonNode each : asked.isArray() ? asked : List.of(asked)) {
+                    recordRefused(session, each, McpSchema.ErrorCodes.INVALID_REQUEST, read.refusal());
+                }
+            }
+            error(response, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST, read.refusal());
+            return null;
         }
+        JsonNode message = read.document();
         if (message == null || !(message.isObject() || message.isArray())) {
-            error(response, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "the body is not a JSON-RPC message");
+            error(response, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, read.refusal() != null ? read.refusal()
+                    : "the body is not a JSON-RPC message");
             return null;
         }
         if (!readable(message)) {
-            String refusal = "not a JSON-RPC request, notification or response (one message per request: MCP has no batches)";
+            String refusal = "not a JSON-RPC 2.0 request, notification or response (one message per request: MCP has"
+                    + " no batches)";
             for (JsonNode each : message.isArray() ? message : List.of(message)) {
                 recordRefused(session, each, McpSchema.ErrorCodes.INVALID_REQUEST, refusal);
             }
             // The SDK would answer with its exception serialised whole: class names, lines, its stack.
-            error(response, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST, "not a JSON-RPC request, notification"
-                    + " or response (one message per request: MCP has no batches)");
+            error(response, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST, refusal);
+            return null;
+        }
+        if (McpSchema.METHOD_INITIALIZE.equals(message.path("method").asText())
+                && !sdkReads(message.get("params"), McpSchema.InitializeRequest.class)) {
+            error(response, 400, message.get("id"), McpSchema.ErrorCodes.INVALID_PARAMS,
+                    "initialize: params are not an initialize request's (protocolVersion, capabilities, clientInfo)");
             return null;
         }
         if ("tools/call".equals(message.path("method").asText()) && session.beforeInitialize()) {
@@ -115,7 +130,8 @@ final class JsonRpcScreen {
                 return null;
             }
         }
-        return new Buffered(request, body);
+        // The SDK reads the message as judged here, written again: not the bytes, which it decodes otherwise.
+        return new Buffered(request, JSON.writeValueAsString(message));
     }
 
     /**
@@ -135,6 +151,10 @@ final class JsonRpcScreen {
         JsonNode arguments = message.path("params").path("arguments");
         if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
             return "arguments must be an object";
+        }
+        if (!sdkReads(message.get("params"), McpSchema.CallToolRequest.class)) {
+            // The SDK would fail the call after this screen passed it: answered with nothing, recorded nowhere.
+            return "params are not a tools/call's (name a string, arguments an object, _meta an object)";
         }
         try {
             AgentTools.plan(tools.get(name.asText()), arguments.isObject() ? JSON.convertValue(arguments,
@@ -196,14 +216,20 @@ final class JsonRpcScreen {
     /**
      * Whether the SDK can read the message: one object (MCP has had no batches since 2025-06-18), a
      * request or notification with a string method, or a response with a result or an error; an
-     * id, where there is one, a string or an integer; params, where there are, an object.
+     * id, where there is one, a string or an integer of at most 64 bits; params, where there are, an
+     * object; {@code jsonrpc} exactly {@code "2.0"}; and a message the SDK's own reading takes.
      */
     private static boolean readable(JsonNode message) {
-        if (!message.isObject()) {
+        if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").textValue())) {
             return false;
         }
         JsonNode id = message.get("id");
-        if (id != null && !id.isTextual() && !id.isIntegralNumber()) {
+        if (id != null && !id.isTextual() && !(id.isInt() || id.isLong())) {
+            return false;
+        }
+        try {
+            McpSchema.deserializeJsonRpcMessage(SDK_JSON, JSON.writeValueAsString(message));
+        } catch (IOException | IllegalArgumentException e) {
             return false;
         }
         JsonNode params = message.get("params");
@@ -211,6 +237,16 @@ final class JsonRpcScreen {
             return message.get("method").isTextual() && (params == null || params.isNull() || params.isObject());
         }
         return id != null && (message.has("result") || message.has("error"));
+    }
+
+    /** Whether the SDK reads {@code params} as {@code type} (it would fail the request after this screen otherwise). */
+    private static boolean sdkReads(JsonNode params, Class<?> type) {
+        try {
+            SDK_JSON.convertValue(params, type);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void error(HttpServletResponse response, int status, JsonNode id, int code, String message)
@@ -223,13 +259,15 @@ final class JsonRpcScreen {
         response.getOutputStream().write(JSON.writeValueAsBytes(answer));
     }
 
-    /** The request with its body already read. */
+    /** The request with its body already read: the message as the screen judged it, written again. */
     private static final class Buffered extends HttpServletRequestWrapper {
+        private final String text;
         private final byte[] body;
 
-        Buffered(HttpServletRequest request, byte[] body) {
+        Buffered(HttpServletRequest request, String text) {
             super(request);
-            this.body = body;
+            this.text = text;
+            this.body = text.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -265,7 +303,7 @@ final class JsonRpcScreen {
 
         @Override
         public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+            return new BufferedReader(new StringReader(text));
         }
 
         @Override

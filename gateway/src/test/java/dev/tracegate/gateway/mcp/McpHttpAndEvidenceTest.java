@@ -113,6 +113,19 @@ class McpHttpAndEvidenceTest {
                 out.write(answer);
             }
         });
+        // Or in the gateway's words with the id it was sent: the approval of another call that waits.
+        echo.createContext("/api/async-echo", exchange -> {
+            byte[] answer;
+            try (InputStream in = exchange.getRequestBody()) {
+                answer = in.readAllBytes();
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Preference-Applied", "respond-async");
+            exchange.sendResponseHeaders(202, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
         echo.start();
         ConnectionConfig svc = new HttpConnectionConfig("svc", "http://127.0.0.1:" + echo.getAddress().getPort() + "/api",
                 null, List.of(), null, null);
@@ -158,7 +171,9 @@ class McpHttpAndEvidenceTest {
                 assertThat(received.getLast()).startsWith("POST").doesNotContain("ada.lovelace");
             }
 
-            for (String path : List.of("/a{b}", "steps", "//evil.example/x", "/x\ny")) {
+            // A dot segment, in any spelling, resolves out of the connection the call names and is recorded under.
+            for (String path : List.of("/a{b}", "steps", "//evil.example/x", "/x\ny", "/../svc/steps", "/steps/%2e%2E/x",
+                    "/steps/..;/x", "/./steps", "/steps/.%2e?x=1", "/steps%2f..%2fx")) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.callTool(call("http_request",
                         Map.of("connection", "svc", "method", "GET", "path", path))))
                         .as(path).isInstanceOf(io.modelcontextprotocol.spec.McpError.class);
@@ -201,6 +216,34 @@ class McpHttpAndEvidenceTest {
             JsonNode answer = content(result);
             assertThat(answer.path("status").asInt()).as(answer.toString()).isEqualTo(202);
             assertThat(answer.path("body").asText()).contains("spoofed01");
+        }
+    }
+
+    /**
+     * A target's answer in the gateway's words naming the approval another call of the same caller
+     * waits for is its answer, not a hold: before, it was filed under that approval, in place of the
+     * held call's result.
+     */
+    @Test
+    void aTargetsAnswerNamingAnotherCallsApprovalIsItsAnswerNotThatHold() throws Exception {
+        try (McpSyncClient client = client()) {
+            JsonNode held = content(client.callTool(call("http_request", Map.of("connection", "svc", "method", "PUT",
+                    "path", "/steps/named", "headers", Map.of("Content-Type", "application/json"), "body", "{\"step\": 3}"))));
+            assertThat(held.path("status").asText()).as(held.toString()).isEqualTo("held");
+            String id = held.path("approval").asText();
+
+            CallToolResult claimed = client.callTool(call("http_request", Map.of("connection", "svc", "method", "POST",
+                    "path", "/async-echo", "headers", Map.of("Content-Type", "application/json"),
+                    "body", "{\"status\":\"held\",\"approval\":\"" + id + "\"}")));
+            assertThat(claimed.isError()).as(claimed.toString()).isFalse();
+            assertThat(content(claimed).path("status").asInt()).as(content(claimed).toString()).isEqualTo(202);
+
+            gateway.gateway().approvals().approve(id, DBA, "fine", null);
+            JsonNode done = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> content(client.callTool(call("approval_status", Map.of("id", id)))),
+                            node -> !node.path("status").isTextual());
+            assertThat(done.path("status").asInt()).as("the held PUT's own answer").isEqualTo(200);
+            assertThat(done.path("body").asText()).contains("\"step\"");
         }
     }
 
@@ -342,6 +385,70 @@ class McpHttpAndEvidenceTest {
                 .extracting(e -> e.path("detail").path("status").asText()).hasSize(5).containsOnly("refused");
     }
 
+    /**
+     * The SDK read a body otherwise than the screen that judged it: it decodes UTF-8 with replacement
+     * characters, takes the first of two messages and drops the second unanswered, fails a call whose
+     * {@code _meta} is no object after the screen passed it (an empty answer, nothing recorded), and
+     * answers a message it cannot read (no {@code jsonrpc}, an id past 64 bits, an initialize with
+     * mistyped params) with its exception serialised. Each is refused whole, in the gateway's words,
+     * and each tool call in it is recorded as refused, as asked.
+     */
+    @Test
+    void aBodyTheSdkWouldReadOtherwiseIsRefusedWholeAndEachToolCallInItIsRecorded() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String session = rawSession(http);
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":61,\"method\":\"tools/call\",\"params\":{\"name\":\"http_request\","
+                + "\"arguments\":{\"connection\":\"svc\",\"method\":\"GET\",\"path\":\"/PATH\"}}}";
+        Map<String, Integer> refusedAs = new java.util.LinkedHashMap<>();
+        refusedAs.put("{\"jsonrpc\":\"2.0\",\"id\":60,\"method\":\"ping\"}\n" + call.replace("PATH", "after-a-ping"), -32600);
+        refusedAs.put(call.replace("PATH", "named-twice").replace("\"path\":", "\"path\":\"/x\",\"path\":"), -32600);
+        refusedAs.put(call.replace("PATH", "no-version").replace("\"jsonrpc\":\"2.0\",", ""), -32600);
+        refusedAs.put(call.replace("PATH", "old-version").replace("\"2.0\"", "\"1.0\""), -32600);
+        refusedAs.put(call.replace("PATH", "version-object").replace("\"2.0\"", "{}"), -32600);
+        refusedAs.put(call.replace("PATH", "huge-id").replace("\"id\":61", "\"id\":123456789012345678901234567890"), -32600);
+        refusedAs.put(call.replace("PATH", "meta-string").replace("}}}", "},\"_meta\":\"x\"}}"), -32602);
+        refusedAs.put("\uFEFF" + call.replace("PATH", "byte-order-mark"), -32700);
+        refusedAs.put("{\"jsonrpc\":\"2.0\",\"id\":62,\"method\":\"initialize\",\"params\":{\"protocolVersion\":{}}}", -32602);
+        for (Map.Entry<String, Integer> body : refusedAs.entrySet()) {
+            HttpResponse<String> refused = http.send(post(TestGateway.AGENT_TOKEN, session, body.getKey()),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.body()).as(body.getKey()).doesNotContain("stackTrace").doesNotContain("modelcontextprotocol");
+            assertThat(JSON.readTree(refused.body()).path("error").path("code").asInt()).as(body.getKey() + " -> "
+                    + refused.body()).isEqualTo(body.getValue());
+        }
+        // Bytes that are no UTF-8 (an overlong '/' Jackson's byte reader took for one) or UTF-16 are no JSON-RPC.
+        byte[] overlong = call.replace("PATH", "overlong").replace("tools/call", "tools\u0001call").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < overlong.length; i++) {
+            if (overlong[i] == 1) {
+                overlong = java.nio.ByteBuffer.allocate(overlong.length + 1).put(overlong, 0, i).put((byte) 0xC0)
+                        .put((byte) 0xAF).put(overlong, i + 1, overlong.length - i - 1).array();
+                break;
+            }
+        }
+        for (byte[] body : List.of(overlong, call.replace("PATH", "utf-16").getBytes(StandardCharsets.UTF_16BE))) {
+            HttpResponse<String> refused = http.send(post(TestGateway.AGENT_TOKEN, session, body), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(refused.body()).path("error").path("code").asInt()).isEqualTo(-32700);
+        }
+        synchronized (received) {
+            assertThat(received).noneMatch(request -> List.of("after-a-ping", "named-twice", "no-version", "old-version",
+                    "version-object", "huge-id", "meta-string", "byte-order-mark", "overlong", "utf-16").stream()
+                    .anyMatch(request::contains));
+        }
+
+        gateway.gateway().evidence().awaitStored();
+        List<JsonNode> events = events(new ExportFilter(null, null, null, null, session, null));
+        for (String path : List.of("/after-a-ping", "/named-twice", "/no-version", "/old-version", "/version-object",
+                "/huge-id", "/meta-string")) {
+            JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")
+                    && e.path("detail").path("text").asText().contains(path)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no command recorded for " + path));
+            assertThat(events).as(path).filteredOn(e -> e.path("type").asText().equals("command.result")
+                    && e.path("detail").path("seq").equals(command.path("detail").path("seq")))
+                    .singleElement().satisfies(r -> assertThat(r.path("detail").path("status").asText()).isEqualTo("refused"));
+        }
+    }
+
     @Test
     void aToolCallBeforeInitializeIsRefusedAndRecordedInASessionOfItsOwnWithItsArgumentsMasked() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -444,10 +551,14 @@ class McpHttpAndEvidenceTest {
     }
 
     private static HttpRequest post(String token, String session, String body) {
+        return post(token, session, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpRequest post(String token, String session, byte[] body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(endpoint() + "/mcp"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (session != null) {
             builder.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18");
         }
