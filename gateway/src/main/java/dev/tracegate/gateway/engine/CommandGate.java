@@ -38,7 +38,12 @@ public final class CommandGate {
     /** How long a stopping gateway waits for its held sessions to take the answer that ends them. */
     private static final long RELEASE_WAIT_NANOS = 5_000_000_000L;
     private static final long RELEASE_POLL_MILLIS = 10;
-    private static final long RELEASE_DRAIN_MILLIS = 500;
+    /**
+     * How long a shutdown lets a released hold's refusal reach its client before the listeners close the
+     * connections. PostgreSQL's refusal follows a round trip to the server; 500 ms was too short on a
+     * machine at load 14 (the client read a closed connection instead of 57014, one CI run in many).
+     */
+    private static final long RELEASE_DRAIN_MILLIS = 2_000;
 
     private final ApprovalService approvals;
     private final Guard guard;

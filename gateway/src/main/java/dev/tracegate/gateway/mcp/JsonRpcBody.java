@@ -32,7 +32,9 @@ record JsonRpcBody(JsonNode document, String refusal, boolean json, List<JsonNod
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // The message is written again for the SDK: a decimal keeps its digits, not a double's.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static final ObjectMapper LENIENT = new ObjectMapper();
 
     static JsonRpcBody read(byte[] body) {
