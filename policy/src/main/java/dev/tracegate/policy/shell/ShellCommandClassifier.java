@@ -171,6 +171,9 @@ public final class ShellCommandClassifier {
                     "kill-value", "signal", "what", "preset-mode", "root", "image", "image-policy", "lines", "output",
                     "boot-loader-menu", "boot-loader-entry", "reboot-argument", "timestamp", "legend", "message", "when",
                     "drop-in"));
+    private static final ProgramOptions UNIQ_OPTIONS = new ProgramOptions("cdDiuz", "fsw", "", Set.of("count",
+            "repeated", "all-repeated", "group", "ignore-case", "unique", "zero-terminated", "help", "version"),
+            Set.of("skip-fields", "skip-chars", "check-chars"));
     /** ss's options; {@code -K} kills sockets and {@code -D FILE} writes FILE, judged apart. */
     private static final ProgramOptions SS_OPTIONS = new ProgramOptions("hVnraloempTiKsbEZz460tMSudwxHO", "NfADF", "",
             Set.of("help", "version", "numeric", "resolve", "all", "listening", "options", "extended", "memory",
@@ -739,6 +742,13 @@ public final class ShellCommandClassifier {
                         receivesIntoTheHome(args, operands);
                     }
                     runsNamedProgram(name, args, "-e", "--rsh", "--rsync-path", "-S", "-F", "--filter");
+                    // Files and directories written by an option's value: rsync's log (which names every file
+                    // transferred, names a caller chooses) and batch files, where it keeps backups and partial
+                    // files; csplit's prefix.
+                    optionValues(args, name.equals("csplit") ? new String[] {"-f", "--prefix"} : name.equals("rsync")
+                            ? new String[] {"--log-file", "--write-batch", "--only-write-batch", "--backup-dir",
+                                    "--partial-dir", "--temp-dir", "-T"} : new String[0])
+                            .forEach(w -> written(w, name));
                     if (name.equals("scp") || name.equals("rsync")) {
                         optionValues(args, "-o").stream().filter(o -> o.text().toLowerCase(Locale.ROOT)
                                 .matches(".*(command|match).*")).findFirst().ifPresent(o -> raise(StatementClass.UNKNOWN,
@@ -749,11 +759,23 @@ public final class ShellCommandClassifier {
                     raise(StatementClass.BULK_WRITE, "truncate empties files");
                     operands.forEach(w -> written(w, name));
                 }
-                case "uniq", "xxd" -> {
-                    if (operands.size() >= 2) {
-                        written(operands.get(1), name);
-                    }
+                case "uniq" -> {
+                    // uniq [OPTION]... [INPUT [OUTPUT]]: the output is the second operand past the options' values
+                    // (uniq -f 1 src ~/.bashrc writes ~/.bashrc, not src).
                     raise(StatementClass.READ, name + " reads files");
+                    List<Word> files = UNIQ_OPTIONS.read(args).operands();
+                    if (files.size() >= 2) {
+                        files.subList(1, files.size()).forEach(w -> written(w, name));
+                    }
+                    unreadOptions(name, UNIQ_OPTIONS, args);
+                }
+                case "xxd" -> {
+                    // xxd [options] [infile [outfile]], its options' values separate words (-c 8, -s 0x10) or not
+                    // (-c8): the last word is the output whenever two words could be files.
+                    raise(StatementClass.READ, name + " reads files");
+                    if (args.stream().filter(a -> !a.text().startsWith("-")).count() >= 2) {
+                        written(args.getLast(), name);
+                    }
                 }
                 case "tar" -> tar(args);
                 case "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "zip", "unzip", "7z" -> {
@@ -770,7 +792,8 @@ public final class ShellCommandClassifier {
                 case "curl" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
                     optionValues(args, "-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
-                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc", "--libcurl")
+                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc", "--libcurl",
+                            "--ssl-sessions")
                             .forEach(w -> written(w, name));
                     // curl 8.3's -w '%output{FILE}' writes what follows to FILE; -w @FILE reads the format from a file.
                     if (optionValues(args, "-w", "--write-out").stream().anyMatch(w -> !w.literal()

@@ -328,6 +328,33 @@ class ShellCommandClassifierTest {
     }
 
     /**
+     * A file a program writes is found past its options' values ({@code uniq -f 1 SRC OUT} writes OUT,
+     * not SRC) and in the options that name one (rsync's {@code --log-file}, whose lines name the files
+     * transferred, names a caller chooses, and its batch files; csplit's {@code --prefix}; curl's
+     * {@code --ssl-sessions}): until 2026-12-07 each was a WRITE wherever it landed, so a log of
+     * names such as {@code ;rm -rf d;} could be written to {@code ~/.bashrc}.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "uniq -f 1 /tmp/src /home/deploy/.bashrc => UNKNOWN",
+            "uniq -s 2 /tmp/src /etc/cron.d/x => PRIVILEGE",
+            "uniq --skip-fields 1 /tmp/src /etc/cron.d/x => PRIVILEGE",
+            "uniq -f 1 /etc/passwd => READ",
+            "xxd -c 8 /tmp/src /etc/cron.d/x => PRIVILEGE",
+            "xxd -s 0x10 /tmp/src /home/deploy/.bashrc => UNKNOWN",
+            "csplit --prefix=/etc/cron.d/x in 2 => PRIVILEGE",
+            "rsync --log-file=/home/deploy/.bashrc a b => UNKNOWN",
+            "rsync --log-file /etc/cron.d/x a b => PRIVILEGE",
+            "rsync --write-batch=/etc/cron.d/x a b => PRIVILEGE",
+            "rsync --backup-dir=/etc/cron.d -b a b => PRIVILEGE",
+            "curl --ssl-sessions /etc/cron.d/x https://example.org => PRIVILEGE",
+    })
+    void aFileWrittenPastOptionValuesOrByAnOptionIsJudgedWhereItLands(String line, StatementClass expected) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
+    }
+
+    /**
      * Variables naming a file of options or configuration that names a program or a library to load
      * ({@code RIPGREP_CONFIG_PATH} holding {@code --pre=PROGRAM}, {@code OPENSSL_CONF} loading an
      * engine into curl) or a file written ({@code SSLKEYLOGFILE}): until 2026-12-07 the line was what
