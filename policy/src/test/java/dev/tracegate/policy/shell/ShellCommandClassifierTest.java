@@ -323,8 +323,7 @@ class ShellCommandClassifierTest {
             "tree -L 2 /etc => READ",
     })
     void programsOnTheReadListReadOnlyWithTheirReadingOptions(String line, StatementClass expected) {
-        ShellClassification classification = ShellCommandClassifier.classify(line);
-        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
+        assertClassified(line, expected);
     }
 
     /**
@@ -350,8 +349,7 @@ class ShellCommandClassifierTest {
             "curl --ssl-sessions /etc/cron.d/x https://example.org => PRIVILEGE",
     })
     void aFileWrittenPastOptionValuesOrByAnOptionIsJudgedWhereItLands(String line, StatementClass expected) {
-        ShellClassification classification = ShellCommandClassifier.classify(line);
-        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
+        assertClassified(line, expected);
     }
 
     /**
@@ -714,6 +712,11 @@ class ShellCommandClassifierTest {
             "git clone https://example.org/r.git /tmp/r => WRITE",
             "git status => WRITE"})
     void gitIsJudgedWhereItWrites(String line, StatementClass expected) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
+    }
+
+    private static void assertClassified(String line, StatementClass expected) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
     }
