@@ -791,6 +791,15 @@ public final class ShellCommandClassifier {
                 }
                 case "curl" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
+                    // curl 8.3: any option spelled --expand-NAME is NAME with {{variables}} expanded in its value,
+                    // whose --variable may be read from a file or the environment (--expand-output '{{f}}').
+                    if (args.stream().anyMatch(a -> a.text().startsWith("--expand-"))
+                            && args.stream().anyMatch(a -> !a.literal() || a.text().contains("{{"))) {
+                        raise(StatementClass.UNKNOWN, "curl --expand- options take values from variables (a file's or"
+                                + " the environment's content), known only once it runs");
+                    }
+                    args = args.stream().map(a -> a.text().startsWith("--expand-") ? new Word("--" + a.text()
+                            .substring("--expand-".length()), a.expands(), a.globs(), a.expansions()) : a).toList();
                     optionValues(args, "-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
                             "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc", "--libcurl",
                             "--ssl-sessions")
@@ -818,6 +827,8 @@ public final class ShellCommandClassifier {
                     optionValues(args, "-o", "--output-file", "-a", "--append-output", "-P",
                             "--directory-prefix", "--save-cookies", "--rejected-log", "--hsts-file")
                             .forEach(w -> written(w, name));
+                    optionValues(args, "--warc-file").forEach(w -> written(new Word(w.text() + ".warc.gz", w.expands(),
+                            w.globs(), w.expansions()), name + " --warc-file")); // and FILE.cdx with --warc-cdx
                     if (args.stream().map(Word::text).anyMatch(a -> a.matches("-[a-zA-Z]*[rmpixeB][a-zA-Z]*"))
                             || anyLongOption(args, "--recursive", "--mirror", "--page-requisites", "--input-file",
                             "--force-directories", "--execute", "--config", "--content-disposition",

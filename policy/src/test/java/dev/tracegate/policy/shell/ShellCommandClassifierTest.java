@@ -330,7 +330,8 @@ class ShellCommandClassifierTest {
      * A file a program writes is found past its options' values ({@code uniq -f 1 SRC OUT} writes OUT,
      * not SRC) and in the options that name one (rsync's {@code --log-file}, whose lines name the files
      * transferred, names a caller chooses, and its batch files; csplit's {@code --prefix}; curl's
-     * {@code --ssl-sessions}): until 2026-12-07 each was a WRITE wherever it landed, so a log of
+     * {@code --ssl-sessions}, any option spelled {@code --expand-NAME}, whose value may come from a file
+     * or the environment; wget's {@code --warc-file}): until 2026-12-07 each was a WRITE wherever it landed, so a log of
      * names such as {@code ;rm -rf d;} could be written to {@code ~/.bashrc}.
      */
     @ParameterizedTest(name = "{0} -> {1}")
@@ -347,6 +348,10 @@ class ShellCommandClassifierTest {
             "rsync --write-batch=/etc/cron.d/x a b => PRIVILEGE",
             "rsync --backup-dir=/etc/cron.d -b a b => PRIVILEGE",
             "curl --ssl-sessions /etc/cron.d/x https://example.org => PRIVILEGE",
+            "curl --expand-output /etc/cron.d/x https://example.org => PRIVILEGE",
+            "curl --variable f@/tmp/name --expand-output '{{f}}' https://example.org => UNKNOWN",
+            "curl --variable %HOME --expand-dump-header '{{HOME}}/.bashrc' https://example.org => UNKNOWN",
+            "wget --warc-file=/etc/cron.d/x https://example.org => PRIVILEGE",
     })
     void aFileWrittenPastOptionValuesOrByAnOptionIsJudgedWhereItLands(String line, StatementClass expected) {
         assertClassified(line, expected);
