@@ -569,6 +569,25 @@ class SshGatewayTest {
     }
 
     /**
+     * A start-up file written past an option's value ({@code uniq -f 1 SRC OUT} writes OUT) or by an
+     * option of a program on the read list ({@code ss -D FILE}): read as a write of SRC and as a read,
+     * both lines ran and wrote the {@code .bashrc} (uniq with the caller's line in it, which the
+     * account's next login would run).
+     */
+    @Test
+    void aStartUpFileWrittenPastAnOptionsValueOrByAReadingProgramsOptionIsNotWritten() throws Exception {
+        Path source = Files.writeString(dir.resolve("lines-" + System.nanoTime()), "x touch pwned\n");
+        Path home = Files.createDirectories(dir.resolve("home-" + System.nanoTime()));
+        for (String line : List.of("uniq -f 1 " + source + " " + home.resolve(".bashrc"),
+                "ss -tnD " + home.resolve(".bashrc"))) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("blocked");
+            assertThat(home.resolve(".bashrc")).as(line).doesNotExist();
+        }
+    }
+
+    /**
      * env's {@code -S} (split a string into a command line) attached to its option, in a cluster or
      * as {@code --split-string=}: read as an option without a value, the line was {@code env} alone, a
      * read, and the host deleted the directory.
