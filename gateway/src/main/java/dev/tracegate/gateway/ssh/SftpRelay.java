@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -187,12 +188,14 @@ final class SftpRelay extends CallerStreams {
                 // even when the file was opened only to read it.
                 SftpTransfer transfer = handles.get(request.handle());
                 yield transfer == null ? "unsupported: attributes of a handle the gateway did not see opened"
-                        : decide(caller, request.id(), SshOperation.WRITE, List.of(transfer.path()));
+                        : setAttributes(caller, request, List.of(transfer.path()));
             }
-            case SETSTAT, MKDIR, SYMLINK -> decide(caller, request.id(), SshOperation.WRITE, paths);
+            case SETSTAT -> setAttributes(caller, request, paths);
+            case MKDIR, SYMLINK -> decide(caller, request.id(), SshOperation.WRITE, paths);
             case REMOVE, RMDIR -> decide(caller, request.id(), SshOperation.DELETE, paths);
             case RENAME -> moved(caller, request.id(), SshOperation.RENAME, paths);
-            case EXTENDED -> extended(caller, request.id(), request.extension(), paths);
+            case EXTENDED -> request.extension().equals("lsetstat@openssh.com") ? setAttributes(caller, request, paths)
+                    : extended(caller, request.id(), request.extension(), paths);
             default -> "unsupported: SFTP request type " + type + " is not one the gateway inspects";
         };
     }
@@ -257,14 +260,38 @@ final class SftpRelay extends CallerStreams {
         return refusal;
     }
 
+    /**
+     * SETSTAT, FSETSTAT and {@code lsetstat@openssh.com} write a file's attributes; those that set its
+     * permissions or owner (sftp's {@code chmod}, {@code chown}, {@code chgrp}) are judged as chmod and
+     * chown on a command line are: {@code privilege} at least (a setuid bit, a key made readable to all).
+     */
+    private String setAttributes(SshCaller caller, SftpRequest request, List<String> paths)
+            throws EvidenceLogUnavailableException {
+        boolean modeOrOwner = (request.attributes() & SftpRequest.MODE_OR_OWNER) != 0;
+        return decide(caller, request.id(), SshOperation.WRITE, paths, modeOrOwner);
+    }
+
     private String decide(SshCaller caller, long id, SshOperation operation, List<String> paths)
+            throws EvidenceLogUnavailableException {
+        return decide(caller, id, operation, paths, false);
+    }
+
+    private String decide(SshCaller caller, long id, SshOperation operation, List<String> paths, boolean modeOrOwner)
             throws EvidenceLogUnavailableException {
         List<String> absolute = paths.stream().map(this::absolute).toList();
         if (absolute.contains(null)) {
             return "a relative path before the home directory is known";
         }
         long seq = caller.nextSequence();
-        String refusal = admit(caller, seq, judged(operation, absolute), UnseenInput.NONE);
+        SshRequestFacts facts = judged(operation, absolute);
+        if (modeOrOwner && !facts.classification().statementClass().isAtLeast(StatementClass.PRIVILEGE)) {
+            ShellClassification judged = facts.classification();
+            facts = new SshRequestFacts(facts.operation(), facts.text(), facts.paths(), facts.trees(),
+                    new ShellClassification(StatementClass.PRIVILEGE, judged.programs(), Stream.concat(Stream.of("sets a"
+                            + " file's permissions or owner, as chmod and chown do"), judged.reasons().stream()).toList()),
+                    facts.typed());
+        }
+        String refusal = admit(caller, seq, facts, UnseenInput.NONE);
         if (refusal == null) {
             answering.put(id, seq);
         }

@@ -24,9 +24,14 @@ import java.util.Set;
  * @param dataFrom   where WRITE's data starts in the packet
  * @param dataLength how many bytes WRITE writes, within the packet
  * @param extension  EXTENDED's request name; null for other requests
+ * @param attributes the flags of the attributes SETSTAT, FSETSTAT and {@code lsetstat@openssh.com}
+ *                   set ({@link #MODE_OR_OWNER} among them); 0 for other requests
  */
 record SftpRequest(int type, long id, List<String> paths, boolean readable, int openFlags, String handle, long offset,
-                   int dataFrom, int dataLength, String extension) {
+                   int dataFrom, int dataLength, String extension, int attributes) {
+
+    /** SSH_FILEXFER_ATTR_UIDGID and SSH_FILEXFER_ATTR_PERMISSIONS: the attributes chown and chmod set. */
+    static final int MODE_OR_OWNER = 0x2 | 0x4;
 
     /** OpenSSH extensions whose fields name a path, two paths, or a handle. */
     private static final Set<String> ONE_PATH = Set.of("lsetstat@openssh.com", "statvfs@openssh.com",
@@ -44,12 +49,20 @@ record SftpRequest(int type, long id, List<String> paths, boolean readable, int 
                 f.openFlags = (int) in.uint32("pflags");
             }
             case SftpRelay.OPENDIR, SftpRelay.REMOVE, SftpRelay.RMDIR, SftpRelay.REALPATH, SftpRelay.STAT,
-                 SftpRelay.LSTAT, SftpRelay.READLINK, SftpRelay.SETSTAT, SftpRelay.MKDIR -> f.path(in);
+                 SftpRelay.LSTAT, SftpRelay.READLINK, SftpRelay.MKDIR -> f.path(in);
+            case SftpRelay.SETSTAT -> {
+                f.path(in);
+                f.attributes = (int) in.uint32("attribute flags");
+            }
             case SftpRelay.RENAME, SftpRelay.SYMLINK -> {
                 f.path(in);
                 f.path(in);
             }
-            case SftpRelay.CLOSE, SftpRelay.FSTAT, SftpRelay.READDIR, SftpRelay.FSETSTAT -> f.handle(in);
+            case SftpRelay.CLOSE, SftpRelay.FSTAT, SftpRelay.READDIR -> f.handle(in);
+            case SftpRelay.FSETSTAT -> {
+                f.handle(in);
+                f.attributes = (int) in.uint32("attribute flags");
+            }
             case SftpRelay.READ -> {
                 f.handle(in);
                 f.offset = in.uint64("offset");
@@ -69,7 +82,7 @@ record SftpRequest(int type, long id, List<String> paths, boolean readable, int 
         }
         boolean readable = !f.paths.contains(null);
         return new SftpRequest(f.type, id, readable ? List.copyOf(f.paths) : List.of(), readable, f.openFlags, f.handle,
-                f.offset, f.dataFrom, f.dataLength, f.extension);
+                f.offset, f.dataFrom, f.dataLength, f.extension, f.attributes);
     }
 
     /** The fields of one request while it is read. */
@@ -82,6 +95,7 @@ record SftpRequest(int type, long id, List<String> paths, boolean readable, int 
         int dataFrom;
         int dataLength;
         String extension;
+        int attributes;
 
         Fields(int type) {
             this.type = type;
@@ -101,6 +115,9 @@ record SftpRequest(int type, long id, List<String> paths, boolean readable, int 
             extension = name == null ? "(a name that is not UTF-8)" : name;
             if (ONE_PATH.contains(extension)) {
                 path(in);
+                if (extension.equals("lsetstat@openssh.com")) {
+                    attributes = (int) in.uint32("attribute flags");
+                }
             } else if (TWO_PATHS.contains(extension)) {
                 path(in);
                 path(in);

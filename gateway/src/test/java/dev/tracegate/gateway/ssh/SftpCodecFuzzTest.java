@@ -35,21 +35,24 @@ class SftpCodecFuzzTest {
 
     private static final List<Field> PATH = List.of(Field.PATH);
     private static final List<Field> HANDLE = List.of(Field.HANDLE);
+    /** A path and the flags of the attributes set after it (SETSTAT, lsetstat): the relay reads which are set. */
+    private static final List<Field> PATH_ATTRIBUTES = List.of(Field.PATH, Field.UINT32);
     /** The fields the relay reads, per request type (attributes and the rest after them are the host's). */
     private static final Map<Integer, List<Field>> LAYOUT = Map.ofEntries(
             Map.entry(SftpRelay.OPEN, List.of(Field.PATH, Field.UINT32)),
             Map.entry(SftpRelay.OPENDIR, PATH), Map.entry(SftpRelay.REMOVE, PATH), Map.entry(SftpRelay.RMDIR, PATH),
             Map.entry(SftpRelay.REALPATH, PATH), Map.entry(SftpRelay.STAT, PATH), Map.entry(SftpRelay.LSTAT, PATH),
-            Map.entry(SftpRelay.READLINK, PATH), Map.entry(SftpRelay.SETSTAT, PATH), Map.entry(SftpRelay.MKDIR, PATH),
+            Map.entry(SftpRelay.READLINK, PATH), Map.entry(SftpRelay.SETSTAT, PATH_ATTRIBUTES),
+            Map.entry(SftpRelay.MKDIR, PATH),
             Map.entry(SftpRelay.RENAME, List.of(Field.PATH, Field.PATH)), Map.entry(SftpRelay.SYMLINK, List.of(Field.PATH, Field.PATH)),
             Map.entry(SftpRelay.CLOSE, HANDLE), Map.entry(SftpRelay.FSTAT, HANDLE), Map.entry(SftpRelay.READDIR, HANDLE),
-            Map.entry(SftpRelay.FSETSTAT, HANDLE),
+            Map.entry(SftpRelay.FSETSTAT, List.of(Field.HANDLE, Field.UINT32)),
             Map.entry(SftpRelay.READ, List.of(Field.HANDLE, Field.UINT64, Field.UINT32)),
             Map.entry(SftpRelay.WRITE, List.of(Field.HANDLE, Field.UINT64, Field.DATA)),
             Map.entry(SftpRelay.INIT, List.of()), Map.entry(SftpRelay.EXTENDED, List.of()));
     private static final Map<String, List<Field>> EXTENSIONS = Map.of(
             "posix-rename@openssh.com", List.of(Field.PATH, Field.PATH), "hardlink@openssh.com", List.of(Field.PATH, Field.PATH),
-            "lsetstat@openssh.com", PATH, "statvfs@openssh.com", PATH, "expand-path@openssh.com", PATH,
+            "lsetstat@openssh.com", PATH_ATTRIBUTES, "statvfs@openssh.com", PATH, "expand-path@openssh.com", PATH,
             "fstatvfs@openssh.com", HANDLE, "fsync@openssh.com", HANDLE, "limits@openssh.com", List.of());
     /** Sorted: an input must pick the same thing in every run (a map's own order changes from run to run). */
     private static final List<Integer> TYPES = LAYOUT.keySet().stream().sorted().toList();
@@ -126,6 +129,9 @@ class SftpCodecFuzzTest {
         assertThat(request.offset()).isEqualTo(expected.offset);
         if (type == SftpRelay.OPEN) {
             assertThat(request.openFlags()).isEqualTo((int) expected.uint32);
+        }
+        if (fields.contains(Field.UINT32) && type != SftpRelay.OPEN && type != SftpRelay.READ) {
+            assertThat(request.attributes()).as("the attributes' flags").isEqualTo((int) expected.uint32);
         }
         if (type == SftpRelay.WRITE) {
             assertThat(Arrays.copyOfRange(sent, request.dataFrom(), request.dataFrom() + request.dataLength()))

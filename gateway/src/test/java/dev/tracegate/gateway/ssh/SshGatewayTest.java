@@ -78,6 +78,8 @@ class SshGatewayTest {
                  action: block}
               - {name: protected-files, connections: [web], operations: [write, delete, rename], files: ["/**/protected/**"],
                  action: block}
+              - {name: modes-kept, connections: [web], operations: [write], classes: [privilege], files: ["/**/modes-kept/**"],
+                 action: block, reason: permissions and owners there are not changed}
               - {name: agent-listing, connections: [web], operations: [exec], command: "ssh-add -l", classes: [unknown],
                  action: allow}
               - {name: reverse-tunnels, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
@@ -565,6 +567,25 @@ class SshGatewayTest {
             var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
             assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
             assertThat(run.err()).as(line).contains("blocked").doesNotContain("nonexistent");
+        }
+    }
+
+    /**
+     * A start-up file written past an option's value ({@code uniq -f 1 SRC OUT} writes OUT) or by an
+     * option of a program on the read list ({@code ss -D FILE}): read as a write of SRC and as a read,
+     * both lines ran and wrote the {@code .bashrc} (uniq with the caller's line in it, which the
+     * account's next login would run).
+     */
+    @Test
+    void aStartUpFileWrittenPastAnOptionsValueOrByAReadingProgramsOptionIsNotWritten() throws Exception {
+        Path source = Files.writeString(dir.resolve("lines-" + System.nanoTime()), "x touch pwned\n");
+        Path home = Files.createDirectories(dir.resolve("home-" + System.nanoTime()));
+        for (String line : List.of("uniq -f 1 " + source + " " + home.resolve(".bashrc"),
+                "ss -tnD " + home.resolve(".bashrc"))) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("blocked");
+            assertThat(home.resolve(".bashrc")).as(line).doesNotExist();
         }
     }
 
@@ -1138,6 +1159,27 @@ class SshGatewayTest {
         assertThat(dir.resolve("moved.txt")).doesNotExist();
         assertThat(gateway.events("command.blocked", 0).stream().filter(e -> e.path("detail").path("rule").asText()
                 .equals("protected-files")).count()).as("each attempt refused by the rule").isGreaterThanOrEqualTo(7);
+    }
+
+    /**
+     * sftp's {@code chmod} (SETSTAT with permissions) is judged as {@code chmod} on a command line is,
+     * {@code privilege}: it was a {@code write}, so a rule holding or blocking {@code privilege} let sftp
+     * make a key readable to all or set a setuid bit, while an upload there stays a write.
+     */
+    @Test
+    void anSftpChmodIsAPrivilegeChangeAsChmodIs() throws Exception {
+        Path kept = Files.createDirectories(dir.resolve("modes-kept-" + System.nanoTime()).resolve("modes-kept"));
+        Path key = Files.writeString(kept.resolve("key"), "secret");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path other = Files.writeString(dir.resolve("upload-" + System.nanoTime() + ".txt"), "upload");
+        var run = client.sftp(TestGateway.ALICE_TOKEN, "web", String.join("\n", "chmod 644 " + key,
+                "put " + other + " " + kept.resolve("uploaded.txt"), ""));
+        assertThat(run.err()).contains("Permission denied");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+        assertThat(kept.resolve("uploaded.txt")).as("an upload there is a write, not refused").hasContent("upload");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("detail").path("rule").asText().equals("modes-kept")));
     }
 
     @Test

@@ -54,7 +54,11 @@ public final class ShellCommandClassifier {
             "LESSKEY", "LESSKEYIN", "LESSKEY_CONTENT", "LESSKEYIN_SYSTEM", "LESSKEY_SYSTEM", "HOME", "XDG_CONFIG_HOME",
             "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "DPKG_PAGER", "SUDO_EDITOR", "FCEDIT", "MANOPT", "GCONV_PATH",
             // Where cd goes for a relative name (CDPATH=/etc; cd ssh), and where history -w writes.
-            "CDPATH", "HISTFILE");
+            "CDPATH", "HISTFILE",
+            // Files of options or configuration a read program takes, naming a program or a library to load
+            // (rg's --pre, OpenSSL's engines and providers in curl, wget and git), a file it writes (TLS keys).
+            "RIPGREP_CONFIG_PATH", "OPENSSL_CONF", "OPENSSL_ENGINES", "OPENSSL_MODULES", "SSLKEYLOGFILE", "KRB5_CONFIG",
+            "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB", "PYTHONHOME", "PYTHONSTARTUP", "LESSHISTFILE");
 
     private static final Set<String> SESSION = Set.of("cd", "pushd", "popd", "dirs", "export", "unset", "set", "umask",
             "ulimit", "true", "false", "exit", "logout", "clear", "reset", "history", "sleep", "wait", ":", "shopt", "hash",
@@ -155,14 +159,40 @@ public final class ShellCommandClassifier {
             Map.entry("ionice", Set.of("-c", "-n", "-p")),
             Map.entry("timeout", Set.of("-s", "-k", "--signal", "--kill-after")), Map.entry("exec", Set.of("-a")),
             Map.entry("chronic", Set.of()));
-    private static final Set<String> PACKAGE_MANAGERS = Set.of("apt", "apt-get", "aptitude", "dpkg", "yum", "dnf",
-            "rpm", "zypper", "apk", "snap", "flatpak");
-    private static final Set<String> PACKAGE_QUERIES = Set.of("list", "show", "search", "policy", "info", "-l", "-L",
-            "-s", "-S", "--list", "--status", "--search", "--listfiles", "-q", "-qa", "-qi", "-ql", "query", "depends",
-            "rdepends", "madison", "changelog");
     private static final Set<String> SYSTEMCTL_READ = Set.of("status", "show", "list-units", "list-unit-files",
             "list-timers", "list-sockets", "list-jobs", "is-active", "is-enabled", "is-failed", "is-system-running", "cat",
             "help", "list-dependencies", "get-default", "show-environment", "list-machines");
+    private static final ProgramOptions SYSTEMCTL_OPTIONS = new ProgramOptions("halrTqif", "HMtpPsno", "",
+            Set.of("help", "version", "system", "user", "failed", "all", "full", "recursive", "reverse",
+                    "with-dependencies", "show-transaction", "show-types", "value", "now", "dry-run", "quiet", "wait",
+                    "no-block", "no-wall", "no-reload", "no-pager", "no-legend", "no-ask-password", "global", "runtime",
+                    "force", "firmware-setup", "plain", "read-only", "mkdir", "marked"),
+            Set.of("host", "machine", "type", "state", "property", "job-mode", "check-inhibitors", "kill-whom",
+                    "kill-value", "signal", "what", "preset-mode", "root", "image", "image-policy", "lines", "output",
+                    "boot-loader-menu", "boot-loader-entry", "reboot-argument", "timestamp", "legend", "message", "when",
+                    "drop-in"));
+    private static final ProgramOptions UNIQ_OPTIONS = new ProgramOptions("cdDiuz", "fsw", "", Set.of("count",
+            "repeated", "all-repeated", "group", "ignore-case", "unique", "zero-terminated", "help", "version"),
+            Set.of("skip-fields", "skip-chars", "check-chars"));
+    /** ss's options; {@code -K} kills sockets and {@code -D FILE} writes FILE, judged apart. */
+    private static final ProgramOptions SS_OPTIONS = new ProgramOptions("hVnraloempTiKsbEZz460tMSudwxHO", "NfADF", "",
+            Set.of("help", "version", "numeric", "resolve", "all", "listening", "options", "extended", "memory",
+                    "processes", "threads", "info", "tipcinfo", "summary", "tos", "cgroup", "bpf", "events", "context",
+                    "contexts", "ipv4", "ipv6", "packet", "tcp", "mptcp", "sctp", "udp", "dccp", "raw", "unix", "tipc",
+                    "vsock", "xdp", "kill", "no-header", "oneline", "inet-sockopt"),
+            Set.of("net", "family", "query", "socket", "diag", "filter"));
+    /** journalctl's options; those that maintain the journal and {@code --cursor-file} (written) are judged apart. */
+    private static final ProgramOptions JOURNALCTL_OPTIONS = new ProgramOptions("mrxafqehNkT0123456789", "MDSUcutpgoFI", "bn",
+            Set.of("system", "user", "merge", "utc", "catalog", "no-hostname", "no-full", "full", "all", "follow",
+                    "no-tail", "quiet", "no-pager", "pager-end", "help", "version", "fields", "list-boots", "disk-usage",
+                    "verify", "sync", "relinquish-var", "smart-relinquish-var", "flush", "rotate", "header",
+                    "list-catalog", "dump-catalog", "update-catalog", "setup-keys", "force", "show-cursor", "reverse",
+                    "dmesg", "boot", "lines", "case-sensitive", "list-namespaces", "truncate-newline",
+                    "list-invocations", "invocation"),
+            Set.of("machine", "directory", "file", "root", "image", "image-policy", "namespace", "since", "until",
+                    "cursor", "after-cursor", "cursor-file", "unit", "user-unit", "identifier", "exclude-identifier",
+                    "priority", "facility", "grep", "output", "output-fields", "interval", "verify-key", "field",
+                    "vacuum-size", "vacuum-files", "vacuum-time", "synchronize-on-exit"));
     private static final Set<String> SYSTEMCTL_SERVICES = Set.of("start", "stop", "restart", "reload", "try-restart",
             "reload-or-restart", "try-reload-or-restart", "enable", "disable", "reenable", "mask", "unmask",
             "daemon-reload", "daemon-reexec", "kill", "reset-failed", "preset", "link", "revert", "freeze", "thaw",
@@ -638,12 +668,18 @@ public final class ShellCommandClassifier {
                     raise(StatementClass.READ, name + " reads");
                 }
                 case "rm" -> remove(args, operands, argumentsUnknown);
-                case "systemctl" -> systemctl(operands);
+                case "systemctl" -> systemctl(args);
                 case "service" -> raise(operands.size() >= 2 && operands.get(1).text().equals("status") ? StatementClass.READ
                         : StatementClass.DDL, "service controls system services");
-                case "journalctl" -> raise(anyLongOption(args, "--vacuum-size", "--vacuum-time", "--vacuum-files",
-                        "--rotate", "--flush", "--relinquish-var", "--smart-relinquish-var", "--setup-keys")
-                        ? StatementClass.DDL : StatementClass.READ, "journalctl reads (or maintains) the system journal");
+                case "journalctl" -> {
+                    raise(anyLongOption(args, "--vacuum-size", "--vacuum-time", "--vacuum-files", "--rotate", "--flush",
+                            "--relinquish-var", "--smart-relinquish-var", "--setup-keys", "--sync", "--update-catalog")
+                            ? StatementClass.DDL : StatementClass.READ, "journalctl reads (or maintains) the system journal");
+                    // --cursor-file=FILE (or a prefix of it but --cursor, an option of its own) updates FILE.
+                    optionValues(args.stream().filter(a -> !a.text().matches("--cursor(=.*)?")).toList(), "--cursor-file")
+                            .forEach(w -> written(w, "journalctl --cursor-file"));
+                    unreadOptions(name, JOURNALCTL_OPTIONS, args);
+                }
                 // -c/-C clear the log, -D/-E/-n LEVEL (the short spellings of the --console options) silence it.
                 case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cCDEn].*"))
                         || anyLongOption(args, "--clear", "--read-clear", "--console-off", "--console-on", "--console-level")
@@ -671,7 +707,12 @@ public final class ShellCommandClassifier {
                     optionTarget(name, args, "-o", "--output");
                     runsNamedProgram(name, args, "--compress-program");
                 }
-                case "tree" -> optionTarget(name, args, "-o");
+                case "tree" -> {
+                    optionTarget(name, args, "-o");
+                    if (args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*R[a-zA-Z]*"))) {
+                        unpacks("tree -R writing 00Tree.html into every directory it walks"); // tree 2: -R with -H
+                    }
+                }
                 case "less" -> {
                     optionTarget(name, args, "-o", "-O", "--log-file", "--LOG-FILE");
                     // A lesskey file's #env section sets LESSOPEN, which runs a command for each file read.
@@ -684,9 +725,13 @@ public final class ShellCommandClassifier {
                     }
                 }
                 case "date" -> date(args);
-                case "ss" -> raise(anyLongOption(args, "--kill") || args.stream().anyMatch(a -> a.text()
-                        .matches("-[a-zA-Z]*K[a-zA-Z]*")) ? StatementClass.DDL : StatementClass.READ,
-                        "ss shows (or, with -K, kills) sockets");
+                case "ss" -> {
+                    raise(anyLongOption(args, "--kill") || args.stream().anyMatch(a -> a.text()
+                            .matches("-[a-zA-Z]*K[a-zA-Z]*")) ? StatementClass.DDL : StatementClass.READ,
+                            "ss shows (or, with -K, kills) sockets");
+                    optionValues(args, "-D", "--diag").forEach(w -> written(w, "ss -D")); // raw socket data to FILE
+                    unreadOptions(name, SS_OPTIONS, args);
+                }
                 case "tee", "touch", "mkdir", "rmdir", "unlink", "mkfifo", "split", "csplit", "cp", "mv", "install",
                      "ln", "link", "rsync", "scp" -> {
                     writes(name, args, operands, argumentsUnknown);
@@ -697,6 +742,13 @@ public final class ShellCommandClassifier {
                         receivesIntoTheHome(args, operands);
                     }
                     runsNamedProgram(name, args, "-e", "--rsh", "--rsync-path", "-S", "-F", "--filter");
+                    // Files and directories written by an option's value: rsync's log (which names every file
+                    // transferred, names a caller chooses) and batch files, where it keeps backups and partial
+                    // files; csplit's prefix.
+                    optionValues(args, name.equals("csplit") ? new String[] {"-f", "--prefix"} : name.equals("rsync")
+                            ? new String[] {"--log-file", "--write-batch", "--only-write-batch", "--backup-dir",
+                                    "--partial-dir", "--temp-dir", "-T"} : new String[0])
+                            .forEach(w -> written(w, name));
                     if (name.equals("scp") || name.equals("rsync")) {
                         optionValues(args, "-o").stream().filter(o -> o.text().toLowerCase(Locale.ROOT)
                                 .matches(".*(command|match).*")).findFirst().ifPresent(o -> raise(StatementClass.UNKNOWN,
@@ -707,11 +759,23 @@ public final class ShellCommandClassifier {
                     raise(StatementClass.BULK_WRITE, "truncate empties files");
                     operands.forEach(w -> written(w, name));
                 }
-                case "uniq", "xxd" -> {
-                    if (operands.size() >= 2) {
-                        written(operands.get(1), name);
-                    }
+                case "uniq" -> {
+                    // uniq [OPTION]... [INPUT [OUTPUT]]: the output is the second operand past the options' values
+                    // (uniq -f 1 src ~/.bashrc writes ~/.bashrc, not src).
                     raise(StatementClass.READ, name + " reads files");
+                    List<Word> files = UNIQ_OPTIONS.read(args).operands();
+                    if (files.size() >= 2) {
+                        files.subList(1, files.size()).forEach(w -> written(w, name));
+                    }
+                    unreadOptions(name, UNIQ_OPTIONS, args);
+                }
+                case "xxd" -> {
+                    // xxd [options] [infile [outfile]], its options' values separate words (-c 8, -s 0x10) or not
+                    // (-c8): the last word is the output whenever two words could be files.
+                    raise(StatementClass.READ, name + " reads files");
+                    if (args.stream().filter(a -> !a.text().startsWith("-")).count() >= 2) {
+                        written(args.getLast(), name);
+                    }
                 }
                 case "tar" -> tar(args);
                 case "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "zip", "unzip", "7z" -> {
@@ -727,8 +791,18 @@ public final class ShellCommandClassifier {
                 }
                 case "curl" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
+                    // curl 8.3: any option spelled --expand-NAME is NAME with {{variables}} expanded in its value,
+                    // whose --variable may be read from a file or the environment (--expand-output '{{f}}').
+                    if (args.stream().anyMatch(a -> a.text().startsWith("--expand-"))
+                            && args.stream().anyMatch(a -> !a.literal() || a.text().contains("{{"))) {
+                        raise(StatementClass.UNKNOWN, "curl --expand- options take values from variables (a file's or"
+                                + " the environment's content), known only once it runs");
+                    }
+                    args = args.stream().map(a -> a.text().startsWith("--expand-") ? new Word("--" + a.text()
+                            .substring("--expand-".length()), a.expands(), a.globs(), a.expansions()) : a).toList();
                     optionValues(args, "-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
-                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc", "--libcurl")
+                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc", "--libcurl",
+                            "--ssl-sessions")
                             .forEach(w -> written(w, name));
                     // curl 8.3's -w '%output{FILE}' writes what follows to FILE; -w @FILE reads the format from a file.
                     if (optionValues(args, "-w", "--write-out").stream().anyMatch(w -> !w.literal()
@@ -753,6 +827,8 @@ public final class ShellCommandClassifier {
                     optionValues(args, "-o", "--output-file", "-a", "--append-output", "-P",
                             "--directory-prefix", "--save-cookies", "--rejected-log", "--hsts-file")
                             .forEach(w -> written(w, name));
+                    optionValues(args, "--warc-file").forEach(w -> written(new Word(w.text() + ".warc.gz", w.expands(),
+                            w.globs(), w.expansions()), name + " --warc-file")); // and FILE.cdx with --warc-cdx
                     if (args.stream().map(Word::text).anyMatch(a -> a.matches("-[a-zA-Z]*[rmpixeB][a-zA-Z]*"))
                             || anyLongOption(args, "--recursive", "--mirror", "--page-requisites", "--input-file",
                             "--force-directories", "--execute", "--config", "--content-disposition",
@@ -786,9 +862,9 @@ public final class ShellCommandClassifier {
             } else if (DANGEROUS.contains(name) || name.startsWith("mkfs")) {
                 raise(StatementClass.DANGEROUS_ADMIN, name + " changes the machine itself (power, disks, kernel, network,"
                         + " containers)");
-            } else if (PACKAGE_MANAGERS.contains(name) || name.equals("apt-cache")) {
-                boolean query = name.equals("apt-cache") || args.stream().anyMatch(a -> PACKAGE_QUERIES.contains(a.text()));
-                raise(query ? StatementClass.READ : StatementClass.DDL, name + " installs or removes software");
+            } else if (PackageQuery.manager(name)) {
+                raise(PackageQuery.queries(name, args) ? StatementClass.READ : StatementClass.DDL,
+                        name + " installs or removes software (a query only with a query's action and options)");
             } else {
                 raise(StatementClass.UNKNOWN, name + " is not a program the gateway knows");
                 readsArgumentsAsCommands(args, argumentsUnknown); // it may run them: taskset 1 rm, chrt 10 rm
@@ -986,8 +1062,20 @@ public final class ShellCommandClassifier {
             };
         }
 
-        private void systemctl(List<Word> operands) {
+        /**
+         * systemctl's command is its first operand past the options' values ({@code systemctl -p status
+         * restart app} restarts app), read only with options from {@link #SYSTEMCTL_OPTIONS}.
+         */
+        private void systemctl(List<Word> args) {
+            ProgramOptions.Reading reading = SYSTEMCTL_OPTIONS.read(args);
+            List<Word> operands = reading.operands();
             String command = operands.isEmpty() ? "list-units" : operands.getFirst().text();
+            if (!reading.known()) {
+                raise(StatementClass.UNKNOWN, "systemctl is given an option the gateway does not read (or one only"
+                        + " known once expanded)");
+            } else if (command.equals("edit")) {
+                raise(StatementClass.UNKNOWN, "systemctl edit starts an editor, which runs commands typed into it");
+            }
             if (SYSTEMCTL_READ.contains(command)) {
                 raise(StatementClass.READ, "systemctl " + command + " reads service state");
             } else if (SYSTEMCTL_SERVICES.contains(command)) {
@@ -1277,6 +1365,14 @@ public final class ShellCommandClassifier {
             }
             raise(sets ? StatementClass.DANGEROUS_ADMIN : StatementClass.READ,
                     sets ? "date sets the system clock" : "date reads");
+        }
+
+        /** A read program given an option its table does not hold, which may write or change the host: unknown. */
+        private void unreadOptions(String name, ProgramOptions options, List<Word> args) {
+            if (!options.read(args).known()) {
+                raise(StatementClass.UNKNOWN, name + " is given an option the gateway does not read as a read (or one"
+                        + " only known once expanded)");
+            }
         }
 
         private void optionTarget(String name, List<Word> args, String... options) {

@@ -267,6 +267,110 @@ class ShellCommandClassifierTest {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
     }
 
+    /**
+     * A program that reads, or with some options changes the host, is a read only with the options
+     * that read: a package manager's query by its action past the options' values, not by a query
+     * word anywhere ({@code apt-get -q install}: {@code -q} is quiet; a package named {@code info});
+     * systemctl's command past its options' values ({@code -p status restart app} restarts app);
+     * ss's {@code -D FILE} and journalctl's {@code --cursor-file=FILE} write FILE; an option outside
+     * a program's table, or a word only known once expanded where an option may stand, is unknown.
+     * Until 2026-12-07 each was a READ.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "apt-get -q install -y nginx => DDL",
+            "apt-get install -y info => DDL",
+            "apt-get remove -y openssh-server info => DDL",
+            "apt -t show install nginx => DDL",
+            "yum -q -y install nginx => DDL",
+            "dnf -q remove httpd => DDL",
+            "zypper -q in nginx => DDL",
+            "apk -q add nc => DDL",
+            "snap -h install x => DDL",
+            "dpkg --root show -i x.deb => DDL",
+            "rpm -ivh x.rpm -q => DDL",
+            "rpm -q -E '%(rm -rf d)' => DDL",
+            "apt list --installed => READ",
+            "apt-cache policy nginx => READ",
+            "dpkg -L nginx => READ",
+            "rpm -qa => READ",
+            "yum list installed => READ",
+            "systemctl -p status restart nginx => DDL",
+            "systemctl --property status stop sshd => DDL",
+            "systemctl -tstatus stop sshd => DDL",
+            "systemctl -p x poweroff => DANGEROUS_ADMIN",
+            "systemctl -p x edit foo => UNKNOWN",
+            "systemctl --bogus status nginx => UNKNOWN",
+            "systemctl status $UNIT => UNKNOWN",
+            "systemctl -p ActiveState show nginx => READ",
+            "systemctl list-units --type=service => READ",
+            "ss -D /etc/cron.d/x => PRIVILEGE",
+            "ss -nD/etc/cron.d/x => PRIVILEGE",
+            "ss --diag=/home/deploy/.bashrc => UNKNOWN",
+            "ss --di /etc/x => PRIVILEGE",
+            "ss -y => UNKNOWN",
+            "ss $OPTS => UNKNOWN",
+            "ss -tlnp => READ",
+            "ss -f inet -A tcp state established => READ",
+            "journalctl --cursor-file=/etc/cron.d/x => PRIVILEGE",
+            "journalctl --cursor-f /etc/cron.d/x => PRIVILEGE",
+            "journalctl --update-catalog => DDL",
+            "journalctl --sync => DDL",
+            "journalctl --bogus => UNKNOWN",
+            "journalctl -u nginx -b -1 -n 50 --no-pager => READ",
+            "journalctl --cursor=s=1 -o json => READ",
+            "tree -R -H . -L 1 /etc => UNKNOWN",
+            "tree -L 2 /etc => READ",
+    })
+    void programsOnTheReadListReadOnlyWithTheirReadingOptions(String line, StatementClass expected) {
+        assertClassified(line, expected);
+    }
+
+    /**
+     * A file a program writes is found past its options' values ({@code uniq -f 1 SRC OUT} writes OUT,
+     * not SRC) and in the options that name one (rsync's {@code --log-file}, whose lines name the files
+     * transferred, names a caller chooses, and its batch files; csplit's {@code --prefix}; curl's
+     * {@code --ssl-sessions}, any option spelled {@code --expand-NAME}, whose value may come from a file
+     * or the environment; wget's {@code --warc-file}): until 2026-12-07 each was a WRITE wherever it landed, so a log of
+     * names such as {@code ;rm -rf d;} could be written to {@code ~/.bashrc}.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "uniq -f 1 /tmp/src /home/deploy/.bashrc => UNKNOWN",
+            "uniq -s 2 /tmp/src /etc/cron.d/x => PRIVILEGE",
+            "uniq --skip-fields 1 /tmp/src /etc/cron.d/x => PRIVILEGE",
+            "uniq -f 1 /etc/passwd => READ",
+            "xxd -c 8 /tmp/src /etc/cron.d/x => PRIVILEGE",
+            "xxd -s 0x10 /tmp/src /home/deploy/.bashrc => UNKNOWN",
+            "csplit --prefix=/etc/cron.d/x in 2 => PRIVILEGE",
+            "rsync --log-file=/home/deploy/.bashrc a b => UNKNOWN",
+            "rsync --log-file /etc/cron.d/x a b => PRIVILEGE",
+            "rsync --write-batch=/etc/cron.d/x a b => PRIVILEGE",
+            "rsync --backup-dir=/etc/cron.d -b a b => PRIVILEGE",
+            "curl --ssl-sessions /etc/cron.d/x https://example.org => PRIVILEGE",
+            "curl --expand-output /etc/cron.d/x https://example.org => PRIVILEGE",
+            "curl --variable f@/tmp/name --expand-output '{{f}}' https://example.org => UNKNOWN",
+            "curl --variable %HOME --expand-dump-header '{{HOME}}/.bashrc' https://example.org => UNKNOWN",
+            "wget --warc-file=/etc/cron.d/x https://example.org => PRIVILEGE",
+    })
+    void aFileWrittenPastOptionValuesOrByAnOptionIsJudgedWhereItLands(String line, StatementClass expected) {
+        assertClassified(line, expected);
+    }
+
+    /**
+     * Variables naming a file of options or configuration that names a program or a library to load
+     * ({@code RIPGREP_CONFIG_PATH} holding {@code --pre=PROGRAM}, {@code OPENSSL_CONF} loading an
+     * engine into curl) or a file written ({@code SSLKEYLOGFILE}): until 2026-12-07 the line was what
+     * its program was, a READ or a WRITE.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"RIPGREP_CONFIG_PATH=/tmp/cfg rg x d", "export RIPGREP_CONFIG_PATH=/tmp/cfg; rg x d",
+            "OPENSSL_CONF=/tmp/e.cnf curl https://example.org", "env OPENSSL_MODULES=/tmp curl https://example.org",
+            "SSLKEYLOGFILE=/etc/cron.d/x curl https://example.org", "read RIPGREP_CONFIG_PATH"})
+    void variablesNamingAProgramsOptionsOrLibrariesAreUnknown(String line) {
+        assertThat(ShellCommandClassifier.classify(line).statementClass()).as(line).isEqualTo(StatementClass.UNKNOWN);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"tar -xf a.tar --to-c='sh -c id'", "tar -cf /dev/null x --checkpoint=1 --checkpoint-a=exec=id",
             "tar --use-c=evil -xf a.tar", "tar -xf a.tar --absolute-n", "sort --compress-p=evil x", "split --fil='sh -c id' x",
@@ -613,6 +717,11 @@ class ShellCommandClassifierTest {
             "git clone https://example.org/r.git /tmp/r => WRITE",
             "git status => WRITE"})
     void gitIsJudgedWhereItWrites(String line, StatementClass expected) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
+    }
+
+    private static void assertClassified(String line, StatementClass expected) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
     }
