@@ -15,10 +15,12 @@ import java.util.List;
  * {@link LineBrokenCard}, which also reads them cut inside a group. A line break written as an escape ({@code \n}) is
  * one too, as {@link LineBrokenAddress} reads it.
  */
-final class LineWrappedValue {
+public final class LineWrappedValue {
 
     /** The most characters of a run read on each side: an IBAN in groups is at most 42, with its country's name. */
     private static final int MAX_RUN = 48;
+    /** The longest group a line may end in and be held for the next ({@code 536-22-}, an IBAN's four, a phone's digits). */
+    private static final int MAX_GROUP = 7;
 
     /** One cut: the run ending a line ({@code leftStart..leftEnd}) and the run starting the next. */
     record Cut(int leftStart, int leftEnd, int rightStart, int rightEnd) {
@@ -57,11 +59,33 @@ final class LineWrappedValue {
         return cuts;
     }
 
-    private static Cut cutAt(String text, int lineEnd, int nextLine) {
-        int leftEnd = lineEnd;
-        while (leftEnd > 0 && isBlank(text.charAt(leftEnd - 1))) {
-            leftEnd--;
+    /**
+     * Whether a line of text may end with a value's first groups that the next line completes: it ends in a run of
+     * groups with a digit, so a reader of lines one at a time reads it with the next, as it does a line ending in a
+     * card's first piece ({@link LineBrokenCard#mayGoOnNextLine}).
+     */
+    public static boolean mayGoOnNextLine(String line) {
+        int leftEnd = trimmedEnd(line, line.length());
+        int leftStart = runStart(line, leftEnd);
+        int lastGroup = leftEnd;
+        while (lastGroup > leftStart && line.charAt(lastGroup - 1) != ' ') {
+            lastGroup--;
         }
+        // a group is short: a line ending in a long word (a line of Base64, a token's part) is no value's first groups
+        return leftEnd - lastGroup <= MAX_GROUP && hasDigit(line, lastGroup, leftEnd)
+                && (leftStart == 0 || isBoundary(line.charAt(leftStart - 1)));
+    }
+
+    private static int trimmedEnd(String text, int lineEnd) {
+        int end = lineEnd;
+        while (end > 0 && isBlank(text.charAt(end - 1))) {
+            end--;
+        }
+        return end;
+    }
+
+    /** Where the run of groups ending at {@code leftEnd} starts, a {@code +} before it included. */
+    private static int runStart(String text, int leftEnd) {
         int leftStart = leftEnd;
         while (leftStart > 0 && leftEnd - leftStart < MAX_RUN && isRunChar(text, leftStart - 1)) {
             leftStart--;
@@ -69,6 +93,12 @@ final class LineWrappedValue {
         if (leftStart > 0 && text.charAt(leftStart - 1) == '+') {
             leftStart--;
         }
+        return leftStart;
+    }
+
+    private static Cut cutAt(String text, int lineEnd, int nextLine) {
+        int leftEnd = trimmedEnd(text, lineEnd);
+        int leftStart = runStart(text, leftEnd);
         int rightStart = nextLine;
         while (rightStart < text.length() && isBlank(text.charAt(rightStart))) {
             rightStart++;
