@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs the content detectors over a text and replaces what they find. Overlapping finds (a phone
@@ -143,6 +144,7 @@ final class ContentScanner {
         spans = withDecodedRuns(text, spans, ElementUnits.in(text), depth);
         spans = withLineBrokenAddresses(text, spans);
         spans = withLineBrokenCards(text, spans);
+        spans = withLineWrappedValues(text, spans);
         spans = withDelimitedCardGroups(text, spans);
         hidden = read == null ? null : hiddenInADecodedRun(text, facts, read, readFacts, depth);
         if (hidden != null) {
@@ -257,6 +259,35 @@ final class ContentScanner {
         }
         return out;
     }
+
+    /**
+     * {@code spans} and both sides of each IBAN, phone number or national id a line break cuts between two of its
+     * groups ({@link LineWrappedValue}): the runs on the cut's sides read joined as a reader joins them; a find of one
+     * of those that starts before the cut and ends after it masks each side where it is written, the line break kept.
+     */
+    private List<Span> withLineWrappedValues(String text, List<Span> spans) {
+        List<Span> out = spans;
+        for (LineWrappedValue.Cut cut : LineWrappedValue.in(text)) {
+            String glue = cut.glue(text);
+            String joined = text.substring(cut.leftStart(), cut.leftEnd()) + glue + text.substring(cut.rightStart(), cut.rightEnd());
+            int rightAt = cut.leftEnd() - cut.leftStart() + glue.length();
+            for (Span find : detected(joined, TextFacts.of(joined))) {
+                if (WRAPPED_ENTITIES.contains(find.label()) && find.start() < cut.leftEnd() - cut.leftStart() && find.end() > rightAt) {
+                    out = union(out, List.of(
+                            new Span(cut.leftStart() + find.start(), cut.leftEnd(), find.label(), find.replacement()),
+                            new Span(cut.rightStart(), cut.rightStart() + find.end() - rightAt, find.label(), find.replacement())));
+                }
+            }
+        }
+        if (out != spans) {
+            out.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        }
+        return out;
+    }
+
+    /** What a line break between groups may cut that no other reading joins: cards are {@link LineBrokenCard}'s. */
+    private static final Set<String> WRAPPED_ENTITIES = Set.of(EntityType.IBAN.name(), EntityType.PHONE.name(),
+            EntityType.SSN.name());
 
     /**
      * {@code spans} and the fields of each card whose plain groups a delimited row holds ({@link DelimitedCardGroups}:

@@ -12,14 +12,15 @@ import java.util.List;
  * ({@code 4111ESC[0m1111...}, {@code ada.lovelaceESC]0;xBEL@example.com}) is whole on the screen and
  * in pieces for the detectors. Each character drawn keeps where it is written, so a value found in
  * the drawn text is masked where it stands in the written one, with the controls inside it, and
- * nothing else of the text is touched. Tab, line ends and NUL are not controls here.
+ * nothing else of the text is touched. Tab, line ends and NUL are not controls here; Unicode's line and paragraph
+ * separators are drawn as the line feed they show.
  *
  * @param text      the text drawn
  * @param writtenAt for each character of {@code text}, where it is written
  */
 record ControlFreeText(String text, int[] writtenAt) {
 
-    /** {@code written} as drawn, or {@code null} when it holds no control character (the common case, told in one pass). */
+    /** {@code written} as drawn, or {@code null} when it holds no control character nor line separator (the common case, told in one pass). */
     static ControlFreeText of(String written) {
         int first = firstControl(written);
         if (first < 0) {
@@ -37,6 +38,9 @@ record ControlFreeText(String text, int[] writtenAt) {
             if (introducer > 0) {
                 // the whole text is here: a sequence still open runs to its end
                 i = ControlSequences.unit(written, i, introducer, true)[0] - 1;
+            } else if (isLineSeparator(c)) {
+                at[drawn.length()] = i;
+                drawn.append('\n');
             } else if (!isControl(c)) {
                 at[drawn.length()] = i;
                 drawn.append(c);
@@ -59,11 +63,21 @@ record ControlFreeText(String text, int[] writtenAt) {
 
     private static int firstControl(String text) {
         for (int i = 0; i < text.length(); i++) {
-            if (isControl(text.charAt(i))) {
+            if (isControl(text.charAt(i)) || isLineSeparator(text.charAt(i))) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * Unicode's line and paragraph separators ({@code U+2028}, {@code U+2029}), which a browser, an editor or a
+     * JavaScript string draws as a line break: drawn so, a value cut by one is read as one cut by a line feed
+     * ({@code ada.lovelace U+2028 @example.com}, a card's groups one a line), where before 2026-12-07 the detectors
+     * read a symbol between two pieces and the value reached masked callers in clear.
+     */
+    private static boolean isLineSeparator(char c) {
+        return c == '\u2028' || c == '\u2029';
     }
 
     /**

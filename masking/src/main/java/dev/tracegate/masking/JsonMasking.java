@@ -757,8 +757,10 @@ public final class JsonMasking {
             }
             boolean text = token == JsonToken.VALUE_STRING;
             boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
-            boolean unit = (text || token == JsonToken.VALUE_NUMBER_INT) && depth > 0 && stack[depth - 1].array
-                    && (text ? ElementUnits.isChunk(in.getText()) : ElementUnits.isUnit(in.getText(), true));
+            // a whole float is its integer as a unit ([4111.0, 1111.0, ...]: pandas and Python write an integer column so)
+            String unitText = token == JsonToken.VALUE_NUMBER_FLOAT ? WholeNumber.digitsOf(in.getText()) : in.getText();
+            boolean unit = (text || number) && unitText != null && depth > 0 && stack[depth - 1].array
+                    && (text ? ElementUnits.isChunk(unitText) : ElementUnits.isUnit(unitText, true));
             if (!unit) {
                 unitsEnd();
             }
@@ -814,7 +816,7 @@ public final class JsonMasking {
             }
             if (outcome == null && unit) {
                 // before the record's pieces: a chunk they mask ("lace@") still joins its run ("ada.", "love", ...)
-                offerUnit(stack[depth - 1], value, !text);
+                offerUnit(stack[depth - 1], unitText, !text);
             }
             if (outcome == null && depth > 0 && maskedAsPiece(value, number)) {
                 return;

@@ -24,6 +24,8 @@ final class MarkupDecoding {
     private static final int MAX_COMMENT = 500;
     /** The most characters of digits and {@code +} signs a form's value of a number is looked back through. */
     private static final int MAX_FORM_NUMBER = 24;
+    /** The longest name of a character reference read ({@code NegativeVeryThinSpace}). */
+    private static final int LONGEST_REFERENCE_NAME = 22;
     /** The longest line quoted-printable writes, its soft line break's {@code =} included. */
     private static final int QUOTED_PRINTABLE_LINE = 76;
 
@@ -66,7 +68,14 @@ final class MarkupDecoding {
                         decoded = (int) escape;
                     }
                 }
-                case '=' -> end = softLineBreakEnd(text, i);
+                case '=' -> {
+                    end = softLineBreakEnd(text, i);
+                    long encoded = end < 0 ? encodedUtf8(text, i, '=') : -1;
+                    if (encoded >= 0) {
+                        end = (int) (encoded >>> 32);
+                        decoded = (int) encoded;
+                    }
+                }
                 case '+' -> {
                     if (isFormSpaceBetweenDigits(text, i)) {
                         end = i + 1;
@@ -98,7 +107,8 @@ final class MarkupDecoding {
     private static boolean mayHoldMarkup(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '&' || c == '%' || c == '\\' || c == '<' || (c == '=' && softLineBreakEnd(text, i) > 0)
+            if (c == '&' || c == '%' || c == '\\' || c == '<'
+                    || (c == '=' && (softLineBreakEnd(text, i) > 0 || isQuotedPrintableCharacter(text, i)))
                     || (c == '+' && isFormSpaceBetweenDigits(text, i))) {
                 return true;
             }
@@ -174,7 +184,63 @@ final class MarkupDecoding {
             return -1;
         }
         int value = hex(text.charAt(k)) * 16 + hex(text.charAt(k + 1));
+        if (value >= 0x80) {
+            return encodedUtf8(text, i, '%');
+        }
         return value >= 0x20 && value < 0x7f ? ((long) (k + 2) << 32) | value : -1;
+    }
+
+    /**
+     * A character other than ASCII written as its UTF-8 bytes, each encoded: URL encoding ({@code %C2%A0}, a no-break
+     * space, {@code %EF%BC%A0}, a full-width {@code @}; each byte's {@code %} maybe encoded again, {@code %25C2}) or
+     * quoted-printable ({@code =E2=80=8B}, a zero-width space, as MIME writes every byte above ASCII):
+     * {@code end << 32 | codePoint}, or -1. Only a whole, shortest sequence of a character that is no surrogate is read,
+     * so that ordinary text with an {@code =} or a {@code %} before hex digits reads as written. Before 2026-12-07 only
+     * ASCII was decoded, and a card's groups apart by an encoded no-break space, or digits and an {@code @} in
+     * their full-width forms, reached masked callers in clear through a form's or a URL's value and a mail's body.
+     */
+    private static long encodedUtf8(CharSequence text, int i, char marker) {
+        int[] at = {i};
+        int lead = encodedByte(text, at, marker);
+        int length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (length == 0) {
+            return -1;
+        }
+        int value = lead & (0x7f >> length);
+        for (int k = 1; k < length; k++) {
+            int next = encodedByte(text, at, marker);
+            if (next < 0x80 || next > 0xbf) {
+                return -1;
+            }
+            value = (value << 6) | (next & 0x3f);
+        }
+        boolean shortest = value >= (length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000);
+        boolean character = value <= Character.MAX_CODE_POINT && (value < 0xd800 || value > 0xdfff);
+        return shortest && character ? ((long) at[0] << 32) | value : -1;
+    }
+
+    /** Whether a character other than ASCII is written in quoted-printable at {@code i} ({@code =C2=A0}). */
+    static boolean isQuotedPrintableCharacter(CharSequence text, int i) {
+        return encodedUtf8(text, i, '=') >= 0;
+    }
+
+    /** The byte {@code marker} and two hex digits at {@code at[0]} encode ({@code %} maybe encoded again), moving past it; or -1. */
+    private static int encodedByte(CharSequence text, int[] at, char marker) {
+        int n = text.length();
+        int k = at[0];
+        if (k >= n || text.charAt(k) != marker) {
+            return -1;
+        }
+        k++;
+        while (marker == '%' && k + 3 < n && text.charAt(k) == '2' && text.charAt(k + 1) == '5' && hex(text.charAt(k + 2)) >= 0
+                && hex(text.charAt(k + 3)) >= 0) {
+            k += 2;
+        }
+        if (k + 1 >= n || hex(text.charAt(k)) < 0 || hex(text.charAt(k + 1)) < 0) {
+            return -1;
+        }
+        at[0] = k + 2;
+        return hex(text.charAt(k)) * 16 + hex(text.charAt(k + 1));
     }
 
     /**
@@ -302,7 +368,7 @@ final class MarkupDecoding {
             return ((long) end << 32) | value;
         }
         int semicolon = i + 1;
-        while (semicolon < n && semicolon - i <= 8 && text.charAt(semicolon) != ';') {
+        while (semicolon < n && semicolon - i <= LONGEST_REFERENCE_NAME && text.charAt(semicolon) != ';') {
             semicolon++;
         }
         if (semicolon >= n || text.charAt(semicolon) != ';') {
@@ -311,14 +377,22 @@ final class MarkupDecoding {
         int value = switch (text.substring(i + 1, semicolon).toLowerCase(Locale.ROOT)) {
             case "commat" -> '@';
             case "period" -> '.';
-            case "nbsp", "ensp", "emsp", "thinsp" -> ' ';
+            case "middot", "centerdot", "bull", "bullet" -> '.';
+            case "sol" -> '/';
+            case "nbsp", "ensp", "emsp", "thinsp", "numsp", "puncsp", "hairsp", "emsp13", "emsp14", "nonbreakingspace",
+                 "thinspace", "mediumspace", "verythinspace", "tab" -> ' ';
+            case "newline" -> '\n';
             case "hyphen", "dash", "ndash", "mdash", "minus" -> '-';
             case "plus" -> '+';
             case "lpar" -> '(';
             case "rpar" -> ')';
             case "lowbar" -> '_';
             case "colon" -> ':';
-            case "shy", "zwsp", "zwj", "zwnj" -> 0xad;
+            // what draws nothing: a soft hyphen, zero-width spaces and joiners (HTML names U+200B five ways), the word
+            // joiner, invisible operators, direction marks; read as the soft hyphen the reading form drops
+            case "shy", "zwsp", "zwj", "zwnj", "zerowidthspace", "negativeverythinspace", "negativethinspace",
+                 "negativemediumspace", "negativethickspace", "nobreak", "ic", "invisiblecomma", "it", "invisibletimes",
+                 "af", "applyfunction", "lrm", "rlm" -> 0xad;
             default -> -1;
         };
         return value < 0 ? -1 : ((long) (semicolon + 1) << 32) | value;

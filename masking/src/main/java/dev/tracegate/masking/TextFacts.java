@@ -196,7 +196,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     readAsWritten &= c != '<';
                 } else if (c == '=') {
                     atSpelling |= i + 2 < n && text.charAt(i + 1) == '4' && text.charAt(i + 2) == '0';
-                    readAsWritten &= MarkupDecoding.softLineBreakEnd(text, i) < 0;
+                    readAsWritten &= MarkupDecoding.softLineBreakEnd(text, i) < 0 && !MarkupDecoding.isQuotedPrintableCharacter(text, i);
                 } else if (c >= 0x80) {
                     readAsWritten = false;
                 }

@@ -548,4 +548,28 @@ class JsonMaskingTest {
         assertThatThrownBy(() -> withFields(new FieldRuleConfig("$.a[x]", EntityType.EMAIL, null)))
                 .hasMessageContaining("[x]");
     }
+
+    /**
+     * An array's whole floats are units as its integers are: a card's groups or digits, or an address's bytes, written
+     * as floats ({@code [4111.0, 1111.0, 1111.0, 1111.0]}, as pandas and Python write an integer column) ended every
+     * run before 2026-12-07 and reached masked callers in clear, held whole and streamed. A fraction still ends a run;
+     * coordinates, ids, RGB triples and years written so stay.
+     */
+    @Test
+    void anArraysWholeFloatsAreReadAsUnitsAsItsIntegersAre() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        for (String json : List.of("{\"n\": [4111.0, 1111.0, 1111.0, 1111.0]}", "{\"n\": [4111, 1111, 1111, 1111.0]}",
+                "{\"n\": [4.0" + ", 1.0".repeat(15) + "]}",
+                "{\"n\": [97.0, 100.0, 97.0, 64.0, 101.0, 120.0, 97.0, 109.0, 112.0, 108.0, 101.0, 46.0, 99.0, 111.0, 109.0]}")) {
+            String held = masker.json("response.body").mask(json, new MaskingReport());
+            String streamed = new String(masker.json("response.body").mask(json.getBytes(StandardCharsets.UTF_8),
+                    new MaskingReport()), StandardCharsets.UTF_8);
+            for (String out : List.of(held, streamed)) {
+                assertThat(out).as(json).doesNotContain("1111").doesNotContain("1.0").doesNotContain("97.0");
+            }
+        }
+        String kept = "{\"xs\": [1.0, 2.0, 3.0, 4.0], \"ys\": [1001.0, 1002.0, 1003.0, 1004.0], \"c\": [0.5, 1.5, 2.0],"
+                + " \"rgb\": [255.0, 128.0, 0.0], \"years\": [2019.0, 2020.0, 2021.0, 2022.0], \"f\": [4111.5, 1111.0, 1111.0, 1111.0]}";
+        assertThat(masker.json("response.body").mask(kept, new MaskingReport())).isEqualTo(kept);
+    }
 }

@@ -63,6 +63,25 @@ class MaskerTest {
      * masked callers in clear. Each piece is masked where it is written, the line breaks kept; numbers one a line
      * that make no card (line numbers, amounts, a year after a card) stay.
      */
+    /**
+     * An IBAN, a phone number or an SSN that a line break cuts between two of its groups, as a text's wrapping or a
+     * mail's width cuts it: each line's groups were read alone and the value reached masked callers in clear before
+     * 2026-12-07 (cards were read so already). Both sides are masked where they are written, the line break kept;
+     * numbers on two lines that make none (a version and a year, a decimal's digits, an offset) stay.
+     */
+    @Test
+    void anIbanPhoneOrSsnCutByALineBreakBetweenItsGroupsIsMaskedOnBothSides() {
+        assertThat(asNote("pay to DE89 3704 0044\n  0532 0130 00 by Friday")).isEqualTo("pay to [IBAN]\n  [IBAN] by Friday");
+        assertThat(asNote("iban GB82 WEST 1234\r\n5698 7654 32")).isEqualTo("iban [IBAN]\r\n[IBAN]");
+        assertThat(asNote("call +44 20 7946\n0958 after six")).isEqualTo("call [PHONE]\n[PHONE] after six");
+        assertThat(asNote("ssn 536-22-\n1234")).isEqualTo("ssn [SSN]\n[SSN]");
+        assertThat(asNote("{\"iban\": \"DE89 3704\\n0044 0532 0130 00\"}")).doesNotContain("3704").doesNotContain("0130");
+        for (String kept : List.of("version 1.2.3\n2024 release", "total 1200\n3400 5600 7800", "timezone -0800\n643134 fixed",
+                "44906982.071902\n56890 -2345.7778", "22.038488\n22.038488", "see RFC 2616\nsection 14")) {
+            assertThat(asNote(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
     @Test
     void aCardCutByLineBreaksInACellIsMaskedInEachPiece() {
         assertThat(asNote("card:\n4111\n1111\n1111\n1111\nthanks"))

@@ -282,4 +282,88 @@ class ReadingFormTest {
     void ordinaryTextWithEscapesOrLineEndsIsLeftAsItIs(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }
+
+    /**
+     * Characters a reader reads as a digit, a dot, a hyphen or a slash that NFKC keeps and the reading form read as
+     * symbols, so each of these reached masked callers in clear before 2026-12-07: digits in a circle (the dingbats'
+     * {@code ❹ ➀ ➍} and the double circled {@code ⓸}, other numbers to Unicode, where the circled {@code ④} folds to a
+     * digit), dots drawn by other punctuation or letters ({@code ⸱ ⸳ ◦ ‣ ● ꞏ ꓸ ۔}), the division and fraction slashes
+     * ({@code ∕ ⁄ ⧸}), and the modifier letter minus and horizontal lines ({@code ˗ ─ ⎯}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\u2779\u2780\u2780\u2780 \u2780\u2780\u2780\u2780 \u2780\u2780\u2780\u2780 \u2780\u2780\u2780\u2780", // dingbat digits
+        "\u278d111 1111 1111 1111", // a negative circled sans-serif four
+        "\u24f8\u24f5\u24f5\u24f5 1111 1111 1111", // double circled digits
+        "4111\u2e311111\u2e311111\u2e311111", "4111\u25e61111\u25e61111\u25e61111", "4111\u20231111\u20231111\u20231111",
+        "4111\u25cf1111\u25cf1111\u25cf1111", "4111\ua78f1111\ua78f1111\ua78f1111", "4111\u2e331111\u2e331111\u2e331111",
+        "4111\u22151111\u22151111\u22151111", "4111\u20441111\u20441111\u20441111", "4111\u29f81111\u29f81111\u29f81111",
+        "4111\u02d71111\u02d71111\u02d71111", "4111\u25001111\u25001111\u25001111", "4111\u23af1111\u23af1111\u23af1111",
+    })
+    void aCardWrittenWithCircledDigitsOrSeparatorsDrawnLikeOursIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+        assertThat(masker.json("response.body").mask("{\"n\":\"" + value + "\"}", new MaskingReport()))
+                .isEqualTo("{\"n\":\"[CARD]\"}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada@example\ua4f8com", "ada@example\u06d4com", "ada@example\u2e31com", "ada.lovelace@example\u25cfcom",
+        "SSN 536\u02d722\u02d71234", "+44\u250020\u25007946\u25000958"})
+    void anEmailSsnOrPhoneWithSeparatorsDrawnLikeOursIsMasked(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).doesNotContain("ada").doesNotContain("1234").doesNotContain("0958");
+    }
+
+    /**
+     * Unicode's line and paragraph separators draw a line break (a browser, an editor, a JavaScript string): a value
+     * cut by one is read as one cut by a line feed, each piece masked where it is written. Before 2026-12-07 the
+     * detectors read a symbol there and the address's local part and each of the card's groups reached masked
+     * callers in clear.
+     */
+    @Test
+    void aValueCutByALineOrParagraphSeparatorIsReadAsOneCutByALineBreak() {
+        assertThat(masker.maskText(ColumnRef.expression("note"), "ada.lovelace\u2028@example.com", new MaskingReport()).value())
+                .doesNotContain("lovelace").doesNotContain("example").contains("\u2028");
+        assertThat(masker.maskText(ColumnRef.expression("note"), "card\u20294111\u20291111\u20291111\u20291111\u2029thanks",
+                new MaskingReport()).value()).isEqualTo("card\u2029[CARD]\u2029[CARD]\u2029[CARD]\u2029[CARD]\u2029thanks");
+        assertThat(masker.maskText(ColumnRef.expression("note"), "card 4111 1111\u20281111 1111", new MaskingReport()).value())
+                .doesNotContain("1111");
+        String kept = "line one\u2028line two 2024\u20291234\u20285678";
+        assertThat(masker.maskText(ColumnRef.expression("note"), kept, new MaskingReport()).value()).isEqualTo(kept);
+    }
+
+    /**
+     * A character other than ASCII written as its encoded UTF-8 bytes, in a URL or a form ({@code %C2%A0}, a no-break
+     * space; {@code %EF%BC%94}, a full-width 4; also encoded again) or in quoted-printable ({@code =E2=80=8B}, a
+     * zero-width space), and HTML's named references of spaces, invisible characters, dots and the slash: only
+     * printable ASCII was decoded, and only eighteen names read, so each of these reached masked callers in clear
+     * before 2026-12-07.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"card=4111%C2%A01111%C2%A01111%C2%A01111", "card=%EF%BC%94%EF%BC%91%EF%BC%91%EF%BC%91%201111%201111%201111",
+        "card 4111%E2%80%931111%E2%80%931111%E2%80%931111", "card 4111%25C2%25A01111%25C2%25A01111%25C2%25A01111",
+        "card 4111=E2=80=8B1111=E2=80=8B1111=E2=80=8B1111", "card 4111=C2=A01111=C2=A01111=C2=A01111",
+        "card 4111&numsp;1111&numsp;1111&numsp;1111", "card 4111&ThinSpace;1111&ThinSpace;1111&ThinSpace;1111",
+        "card 4111&middot;1111&middot;1111&middot;1111", "card 4111&bull;1111&bull;1111&bull;1111",
+        "card 4111&sol;1111&sol;1111&sol;1111"})
+    void aCardWhoseSeparatorsOrDigitsAreEncodedUtf8OrNamedReferencesIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada%EF%BC%A0example.com", "ada=EF=BC=A0example.com", "ada%E2%80%8B%40example.com",
+        "ada&ZeroWidthSpace;@example.com", "ada&NegativeVeryThinSpace;@example.com", "ada&NoBreak;@example.com",
+        "ada&InvisibleComma;@example.com", "ada&lrm;@example.com", "ada@example&middot;com"})
+    void anEmailWhoseCharactersAreEncodedUtf8OrNamedReferencesIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[EMAIL]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"caf%C3%A9 2024, %E2%82%AC 4111", "caf=C3=A9 =E2=82=AC 12", "x=C0=80 %C0%80 %ED%A0%80 %F5%80%80%80",
+        "\u00bd cup, 1\u20442, 3\u22154", "\u2776 one \u2777 two \u2778 three 4111", "\u25cf item \u25e6 sub 1111",
+        "\u067e\u0627\u06a9\u0633\u062a\u0627\u0646\u06d4 2024", "\u250c\u2500\u2500\u2510 12 \u2500 34",
+        "&nbsp;&middot;&bull; &sol; 2024 &NewLine;"})
+    void ordinaryTextWithEncodedUtf8LookalikesOrCircledDigitsIsLeftAsItIs(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
+    }
 }

@@ -10,6 +10,7 @@ import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.CutAddressEnd;
 import dev.tracegate.masking.LineBrokenCard;
+import dev.tracegate.masking.LineWrappedValue;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.FallbackReason;
@@ -370,7 +371,8 @@ final class BodyMasking {
             String last = lastLine();
             // lines ending in digits or a dotted word are held together only so far: a card's or a local part's pieces are a few short lines
             return CutAddressEnd.mayGoOnNextLine(last) || (bytes.length < MAX_HELD_LINES
-                    && (LineBrokenCard.mayGoOnNextLine(last) || CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)));
+                    && (LineBrokenCard.mayGoOnNextLine(last) || CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)
+                    || LineWrappedValue.mayGoOnNextLine(last)));
         }
 
         /**
@@ -387,7 +389,8 @@ final class BodyMasking {
                 return null; // a key's or a token's lines are masked as they are written, one a line
             }
             String last = lastLine();
-            if (!LineBrokenCard.mayGoOnNextLine(last) && !CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)) {
+            if (!LineBrokenCard.mayGoOnNextLine(last) && !CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)
+                    && !LineWrappedValue.mayGoOnNextLine(last)) {
                 return null;
             }
             MaskingReport tentative = new MaskingReport();

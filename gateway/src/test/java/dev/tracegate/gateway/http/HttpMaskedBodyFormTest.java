@@ -95,6 +95,13 @@ class HttpMaskedBodyFormTest {
     private static final String CSV_CARD = "name,a,b,c,d,status\nada,4111,1111,1111,1111,paid\nids,1001,1002,1003,1004,ok\n";
     private static final String HYPHEN_END = "call 555-\nthen 4111 1111 1111 1111\n";
     private static final String LINE_BROKEN = "contact: ada.lovelace@exam\nple.com\nPrefer EMAIL to username@hostname.\nChange it.\n";
+    /**
+     * An IBAN and a phone number wrapped at a space between their groups, a link whose full-width {@code @} and no-break
+     * spaces are URL-encoded as UTF-8 bytes, and an address cut by a line separator (U+2028), in a text body.
+     */
+    private static final String WRAPPED = "pay to DE89 3704 0044\n0532 0130 00 by Friday\ncall +44 20 7946\n0958 after six\n"
+            + "link https://x.example/u?to=ada%EF%BC%A0example.com\nthanks\n"
+            + "note ada.lovelace\u2028@example.com\nthanks\n";
     /** A card's groups one plain group a member of an object, as strings and as numbers, beside a record's other members. */
     private static final String MEMBER_GROUPS = "{\"payment\": {\"a\": \"4111\", \"b\": \"1111\", \"c\": \"1111\", \"d\": \"1111\"},"
             + " \"amex\": {\"g1\": 3782, \"g2\": 822463, \"g3\": 10005}, \"zip\": {\"a\": 8001, \"b\": 8002, \"c\": 8003,"
@@ -221,6 +228,10 @@ class HttpMaskedBodyFormTest {
         upstream.route("/hyphen-end", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
             answer(exchange, 200, HYPHEN_END.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/wrapped", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            answer(exchange, 200, WRAPPED.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/line-broken", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
@@ -605,6 +616,21 @@ class HttpMaskedBodyFormTest {
     void anAddressCutInItsDomainByALineBreakInATextBodyIsMaskedBothWays() throws Exception {
         assertThat(sentAndAnswered("text/plain", LINE_BROKEN, "/svc/line-broken"))
                 .containsOnly("contact: [EMAIL]\n[EMAIL]\nPrefer EMAIL to username@hostname.\nChange it.\n");
+    }
+
+    /**
+     * An IBAN and a phone number a line break cuts between their groups, a link whose characters other than ASCII are
+     * URL-encoded as UTF-8 bytes ({@code %EF%BC%A0}, a full-width {@code @}; {@code %C2%A0}, a no-break space), and an
+     * address cut by a line separator, in a text body: until 2026-12-07 each reached the target and the caller in clear
+     * (each line's groups were read alone, only ASCII was URL-decoded, U+2028 read as a symbol). Each is masked; the
+     * prose around them stays.
+     */
+    @Test
+    void aWrappedIbanOrPhoneAnEncodedLinkAndALineSeparatedAddressInATextBodyAreMaskedBothWays() throws Exception {
+        for (String seen : sentAndAnswered("text/plain", WRAPPED, "/svc/wrapped")) {
+            assertThat(seen).startsWith("pay to [IBAN]\n[IBAN] by Friday\ncall [PHONE]\n[PHONE] after six\n")
+                    .endsWith("thanks\n").doesNotContain("ada").doesNotContain("lovelace");
+        }
     }
 
     /**
