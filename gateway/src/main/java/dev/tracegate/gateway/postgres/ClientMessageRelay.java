@@ -362,7 +362,6 @@ final class ClientMessageRelay {
             CostAccounting.COPIES.increment();
         }
         Ruling ruling = decideSql(sql);
-        rememberSqlPrepares(ruling);
         followApplicationName(sql);
         long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "Query", sql, null, null, trace(sql), ruling.statementClass(),
@@ -371,6 +370,10 @@ final class ClientMessageRelay {
         command.results = newResults(ruling);
         copying(command, ruling);
         ErrorResponse refusal = admit(seq, sql, null, List.of(), ruling);
+        if (refusal == null) {
+            // Noted once admitted (a refused query's stand-in prepares nothing) and before anything after it is judged.
+            command.whenRan = forgetting(rememberSqlPrepares(ruling));
+        }
         register(command);
         if (refusal == null) {
             return frame;
@@ -478,7 +481,7 @@ final class ClientMessageRelay {
             if (closed != null) {
                 approvedRuns.remove(closed);
             }
-            sqlPrepared.closed(close.name());
+            entry.whenRan = forgetting(sqlPrepared.closing(close.name()));
             entry.statementName = close.name();
         } else {
             portals.remove(close.name());
@@ -561,11 +564,15 @@ final class ClientMessageRelay {
             if (revoked.isPresent()) {
                 throw new SessionKeyRevokedException(revoked.get());
             }
+            command.whenRan = forgetting(preparesOrDrops(ruling));
             register(command);
             return frame;
         }
         // Behind a refused message the server skips this run; its stand-in fails too should it not.
         ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), portal.unshown(), ruling);
+        if (refusal == null) {
+            command.whenRan = forgetting(preparesOrDrops(ruling));
+        }
         register(command);
         if (refusal == null) {
             portals.put(execute.portalName(), portal.approvedRun());
@@ -807,11 +814,33 @@ final class ClientMessageRelay {
         return sql.regionMatches(true, at, "SET", 0, 3);
     }
 
-    private void rememberSqlPrepares(Ruling ruling) {
+    /** What an admitted query prepares, declares or closes; the names it drops, to forget once it ran. */
+    private PreparedStatementNames.Forgetting rememberSqlPrepares(Ruling ruling) {
+        PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
         for (ClassifiedStatement statement : ruling.classification().statements()) {
-            sqlPrepared.ran(statement);
+            forgetting = forgetting.and(sqlPrepared.sent(statement));
             cursors.ran(statement);
         }
+        return forgetting;
+    }
+
+    /**
+     * An Execute runs its statement's text: a {@code PREPARE} there (pgjdbc sends every statement
+     * by Parse/Bind/Execute) names what a later {@code EXECUTE} runs, a {@code DEALLOCATE} drops it.
+     */
+    private PreparedStatementNames.Forgetting preparesOrDrops(Ruling ruling) {
+        PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
+        if (ruling.classification() != null) {
+            for (ClassifiedStatement statement : ruling.classification().statements()) {
+                forgetting = forgetting.and(sqlPrepared.sent(statement));
+            }
+        }
+        return forgetting;
+    }
+
+    /** What the server-side relay does once the server confirms the message ran; {@code null} for nothing. */
+    private Runnable forgetting(PreparedStatementNames.Forgetting forgetting) {
+        return forgetting.names().isEmpty() ? null : () -> sqlPrepared.forget(forgetting);
     }
 
     /** The evidence keeps the command through the policy's record profile (CommandRedaction); it runs as written. */

@@ -87,6 +87,12 @@ final class InFlightCommand {
      * creates, for an EXECUTE the one the gateway recorded the Execute with ({@code null} when unknown).
      */
     Object statement;
+    /**
+     * What the server-side relay does once the server confirms this message ran (a Query or Execute
+     * answered without an error, a Close answered CloseComplete): the prepared statements it drops
+     * are forgotten then, not when it is sent ({@link PreparedStatementNames}); {@code null} for nothing.
+     */
+    Runnable whenRan;
     /** Server side: the server's first answer to this message has arrived. */
     boolean answered;
 
