@@ -78,7 +78,7 @@ class SqlPreparedThroughGatewayTest {
         List<List<PgFrame>> forgettings = List.of(
                 List.of(query("DISCARD PLANS")), // drops no prepared statement
                 List.of(query("DISCARD TEMP")),
-                List.of(query("BEGIN"), query("DISCARD ALL"), query("ROLLBACK")), // refused in a transaction block
+                List.of(query("BEGIN"), query("DISCARD ALL"), query("ROLLBACK")), // dangerous_admin, refused
                 List.of(query("BEGIN"), query("SELECT 1/0"), query("DEALLOCATE d"), query("ROLLBACK")),
                 List.of(query("SELECT 1/0; DEALLOCATE d")), // the error ends the query before it
                 List.of(query("SELECT 1/0; DEALLOCATE ALL")),
