@@ -372,7 +372,7 @@ final class ClientMessageRelay {
         ErrorResponse refusal = admit(seq, sql, null, List.of(), ruling);
         if (refusal == null) {
             // Noted once admitted (a refused query's stand-in prepares nothing) and before anything after it is judged.
-            command.whenRan = forgetting(rememberSqlPrepares(ruling));
+            command.whenRan = noteSqlNames(ruling);
         }
         register(command);
         if (refusal == null) {
@@ -564,14 +564,14 @@ final class ClientMessageRelay {
             if (revoked.isPresent()) {
                 throw new SessionKeyRevokedException(revoked.get());
             }
-            command.whenRan = forgetting(preparesOrDrops(ruling));
+            command.whenRan = noteSqlNames(ruling);
             register(command);
             return frame;
         }
         // Behind a refused message the server skips this run; its stand-in fails too should it not.
         ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), portal.unshown(), ruling);
         if (refusal == null) {
-            command.whenRan = forgetting(preparesOrDrops(ruling));
+            command.whenRan = noteSqlNames(ruling);
         }
         register(command);
         if (refusal == null) {
@@ -814,28 +814,33 @@ final class ClientMessageRelay {
         return sql.regionMatches(true, at, "SET", 0, 3);
     }
 
-    /** What an admitted query prepares, declares or closes; the names it drops, to forget once it ran. */
-    private PreparedStatementNames.Forgetting rememberSqlPrepares(Ruling ruling) {
+    /**
+     * What an admitted query string, or the statement an Execute runs, prepares, declares or drops:
+     * what it may add is noted now; what holds only once it ran is returned, for the server-side
+     * relay to do when the server confirms that ({@code null} for nothing). An Execute counts too:
+     * pgjdbc sends a {@code PREPARE}, {@code DECLARE} or {@code DEALLOCATE} by Parse/Bind/Execute.
+     */
+    private Runnable noteSqlNames(Ruling ruling) {
+        if (ruling.classification() == null) {
+            return null;
+        }
         PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
+        Runnable whenRan = null;
         for (ClassifiedStatement statement : ruling.classification().statements()) {
             forgetting = forgetting.and(sqlPrepared.sent(statement));
-            cursors.ran(statement);
+            whenRan = andThen(whenRan, cursors.ran(statement));
         }
-        return forgetting;
+        return andThen(whenRan, forgetting(forgetting));
     }
 
-    /**
-     * An Execute runs its statement's text: a {@code PREPARE} there (pgjdbc sends every statement
-     * by Parse/Bind/Execute) names what a later {@code EXECUTE} runs, a {@code DEALLOCATE} drops it.
-     */
-    private PreparedStatementNames.Forgetting preparesOrDrops(Ruling ruling) {
-        PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
-        if (ruling.classification() != null) {
-            for (ClassifiedStatement statement : ruling.classification().statements()) {
-                forgetting = forgetting.and(sqlPrepared.sent(statement));
-            }
+    private static Runnable andThen(Runnable first, Runnable then) {
+        if (first == null || then == null) {
+            return first == null ? then : first;
         }
-        return forgetting;
+        return () -> {
+            first.run();
+            then.run();
+        };
     }
 
     /** What the server-side relay does once the server confirms the message ran; {@code null} for nothing. */
