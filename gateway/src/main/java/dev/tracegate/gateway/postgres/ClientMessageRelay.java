@@ -57,6 +57,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -372,7 +373,7 @@ final class ClientMessageRelay {
         ErrorResponse refusal = admit(seq, sql, null, List.of(), ruling);
         if (refusal == null) {
             // Noted once admitted (a refused query's stand-in prepares nothing) and before anything after it is judged.
-            command.whenRan = noteSqlNames(ruling);
+            noteSqlNames(ruling, command);
         }
         register(command);
         if (refusal == null) {
@@ -564,14 +565,14 @@ final class ClientMessageRelay {
             if (revoked.isPresent()) {
                 throw new SessionKeyRevokedException(revoked.get());
             }
-            command.whenRan = noteSqlNames(ruling);
+            noteSqlNames(ruling, command);
             register(command);
             return frame;
         }
         // Behind a refused message the server skips this run; its stand-in fails too should it not.
         ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), portal.unshown(), ruling);
         if (refusal == null) {
-            command.whenRan = noteSqlNames(ruling);
+            noteSqlNames(ruling, command);
         }
         register(command);
         if (refusal == null) {
@@ -816,21 +817,41 @@ final class ClientMessageRelay {
 
     /**
      * What an admitted query string, or the statement an Execute runs, prepares, declares or drops:
-     * what it may add is noted now; what holds only once it ran is returned, for the server-side
-     * relay to do when the server confirms that ({@code null} for nothing). An Execute counts too:
+     * what it may add is noted now; what holds only once it ran is the command's, for the server-side
+     * relay to do when the server confirms that. An Execute counts too:
      * pgjdbc sends a {@code PREPARE}, {@code DECLARE} or {@code DEALLOCATE} by Parse/Bind/Execute.
      */
-    private Runnable noteSqlNames(Ruling ruling) {
+    private void noteSqlNames(Ruling ruling, InFlightCommand command) {
         if (ruling.classification() == null) {
-            return null;
+            return;
         }
         PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
         Runnable whenRan = null;
+        Set<String> names = new HashSet<>();
         for (ClassifiedStatement statement : ruling.classification().statements()) {
-            forgetting = forgetting.and(sqlPrepared.sent(statement));
+            PreparedStatementNames.Forgetting drops = sqlPrepared.sent(statement);
+            statement.prepares().ifPresent(names::add);
+            names.addAll(drops.names().keySet());
+            forgetting = forgetting.and(drops);
             whenRan = andThen(whenRan, cursors.ran(statement));
         }
-        return andThen(whenRan, forgetting(forgetting));
+        names.forEach(this::notAsParsed);
+        command.whenRan = andThen(whenRan, forgetting(forgetting));
+        command.namedBySql = names.isEmpty() ? Set.of() : Set.copyOf(names);
+    }
+
+    /**
+     * SQL may drop or prepare again a name the client parsed: a Bind of it then may run what SQL
+     * prepared, so it is judged from now on as the {@code EXECUTE} of the name, by every statement
+     * the name may run ({@link PreparedStatementNames}), not by the text the client parsed. Until
+     * 2026-12-07 {@code DEALLOCATE p; PREPARE p AS DELETE ...} left a Bind of {@code p} judged as the
+     * {@code SELECT 1} the client had parsed, and the DELETE ran after a reload blocked writes.
+     */
+    private void notAsParsed(String name) {
+        PreparedStatement parsed = statements.remove(name);
+        if (parsed != null) {
+            approvedRuns.remove(parsed);
+        }
     }
 
     private static Runnable andThen(Runnable first, Runnable then) {

@@ -93,6 +93,11 @@ final class InFlightCommand {
      * are forgotten then, not when it is sent ({@link PreparedStatementNames}); {@code null} for nothing.
      */
     Runnable whenRan;
+    /**
+     * The statement names SQL in this Query or Execute prepares or drops ({@code PREPARE},
+     * {@code DEALLOCATE}): once it ran, a Bind of one runs what SQL prepared, not what a Parse did.
+     */
+    java.util.Set<String> namedBySql = java.util.Set.of();
     /** Server side: the server's first answer to this message has arrived. */
     boolean answered;
 

@@ -330,8 +330,11 @@ final class ServerMessageRelay {
         if (answer.ends() && owner.kind.isRecordedCommand()) {
             finish(owner, status(owner, type));
         }
-        if (answer.ends() && owner.whenRan != null && ran(owner, type)) {
-            owner.whenRan.run();
+        if (answer.ends() && (owner.whenRan != null || !owner.namedBySql.isEmpty()) && ran(owner, type)) {
+            namespace.namedBySql(owner.namedBySql);
+            if (owner.whenRan != null) {
+                owner.whenRan.run();
+            }
         }
         return forwarded;
     }

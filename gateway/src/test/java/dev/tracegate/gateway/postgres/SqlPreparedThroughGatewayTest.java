@@ -147,6 +147,43 @@ class SqlPreparedThroughGatewayTest {
         }
     }
 
+    /**
+     * A statement the client parsed under a name, dropped by SQL (DEALLOCATE, DEALLOCATE ALL) and
+     * prepared again by SQL under the same name: a Bind of the name runs the SQL one. The gateway
+     * judged it by the text the client had parsed (SELECT 1), and the DELETE prepared before a
+     * reload blocked writes ran.
+     */
+    @Test
+    void aParsedNameDroppedAndPreparedAgainBySqlRunsAsTheSqlOne() throws Exception {
+        List<String> drops = List.of("DEALLOCATE p", "DEALLOCATE ALL");
+        table("sqlprep_reparsed", drops.size());
+        List<RawPgClient> clients = new ArrayList<>();
+        SoftAssertions ways = new SoftAssertions();
+        try (TestGateway gateway = TestGateway.start(List.of(), ALLOW_ALL)) {
+            for (int i = 0; i < drops.size(); i++) {
+                RawPgClient client = RawPgClient.signedIn(gateway.port(), "admin", TestGateway.ADMIN_TOKEN, "app");
+                clients.add(client);
+                client.exchange(List.of(parse("p", "SELECT 1"), sync()), 1);
+                client.exchange(List.of(query(drops.get(i))), 1);
+                client.exchange(List.of(query("PREPARE p AS DELETE FROM sqlprep_reparsed WHERE id = " + (i + 1))), 1);
+            }
+            Files.writeString(Path.of(gateway.gateway().config().policyFile()), NO_WRITES);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
+                    TestGateway.eventsOfType(gateway.gateway().evidence(), "policy.changed").size() == 2);
+            for (int i = 0; i < drops.size(); i++) {
+                String ran = ProtocolPairingThroughGatewayTest.text(
+                        clients.get(i).exchange(List.of(bind("", "p"), execute(""), sync()), 1));
+                ways.assertThat(ran).as("after %s: Bind p runs the DELETE", drops.get(i)).doesNotContain("DELETE 1");
+            }
+        } finally {
+            for (RawPgClient client : clients) {
+                client.close();
+            }
+        }
+        ways.assertThat(rows("sqlprep_reparsed")).as("rows left").isEqualTo(drops.size());
+        ways.assertAll();
+    }
+
     /** A table of {@code rows} ids anyone may write. */
     private static void table(String name, int rows) throws Exception {
         try (Connection direct = TestTarget.direct(); Statement setup = direct.createStatement()) {
