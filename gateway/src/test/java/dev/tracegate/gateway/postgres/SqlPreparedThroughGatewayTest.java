@@ -56,9 +56,7 @@ class SqlPreparedThroughGatewayTest {
             assertThat(commands.getLast().path("detail").path("text").asText()).isEqualTo("EXECUTE del");
             assertThat(commands.getLast().path("detail").path("class").asText()).isEqualTo("write");
 
-            Files.writeString(Path.of(gateway.gateway().config().policyFile()), NO_WRITES);
-            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
-                    TestGateway.eventsOfType(gateway.gateway().evidence(), "policy.changed").size() == 2);
+            blockWrites(gateway);
 
             client.sendBatch(List.of(bind("", "del", "2"), execute(""), sync()));
             ErrorResponse refused = client.readUntilError();
@@ -95,9 +93,7 @@ class SqlPreparedThroughGatewayTest {
                 clients.add(client);
                 client.exchange(List.of(query("PREPARE d AS DELETE FROM sqlprep_forget WHERE id = " + (i + 1))), 1);
             }
-            Files.writeString(Path.of(gateway.gateway().config().policyFile()), NO_WRITES);
-            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
-                    TestGateway.eventsOfType(gateway.gateway().evidence(), "policy.changed").size() == 2);
+            blockWrites(gateway);
             for (int i = 0; i < forgettings.size(); i++) {
                 RawPgClient client = clients.get(i);
                 int answers = (int) forgettings.get(i).stream().filter(f -> f.type() == 'Q' || f.type() == 'S').count();
@@ -167,9 +163,7 @@ class SqlPreparedThroughGatewayTest {
                 client.exchange(List.of(query(drops.get(i))), 1);
                 client.exchange(List.of(query("PREPARE p AS DELETE FROM sqlprep_reparsed WHERE id = " + (i + 1))), 1);
             }
-            Files.writeString(Path.of(gateway.gateway().config().policyFile()), NO_WRITES);
-            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
-                    TestGateway.eventsOfType(gateway.gateway().evidence(), "policy.changed").size() == 2);
+            blockWrites(gateway);
             for (int i = 0; i < drops.size(); i++) {
                 String ran = ProtocolPairingThroughGatewayTest.text(
                         clients.get(i).exchange(List.of(bind("", "p"), execute(""), sync()), 1));
@@ -182,6 +176,13 @@ class SqlPreparedThroughGatewayTest {
         }
         ways.assertThat(rows("sqlprep_reparsed")).as("rows left").isEqualTo(drops.size());
         ways.assertAll();
+    }
+
+    /** Reloads the policy to one that blocks writes, and waits until the gateway took it. */
+    private static void blockWrites(TestGateway gateway) throws Exception {
+        Files.writeString(Path.of(gateway.gateway().config().policyFile()), NO_WRITES);
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
+                TestGateway.eventsOfType(gateway.gateway().evidence(), "policy.changed").size() == 2);
     }
 
     /** A table of {@code rows} ids anyone may write. */
