@@ -57,6 +57,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -362,7 +363,6 @@ final class ClientMessageRelay {
             CostAccounting.COPIES.increment();
         }
         Ruling ruling = decideSql(sql);
-        rememberSqlPrepares(ruling);
         followApplicationName(sql);
         long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "Query", sql, null, null, trace(sql), ruling.statementClass(),
@@ -371,6 +371,10 @@ final class ClientMessageRelay {
         command.results = newResults(ruling);
         copying(command, ruling);
         ErrorResponse refusal = admit(seq, sql, null, List.of(), ruling);
+        if (refusal == null) {
+            // Noted once admitted (a refused query's stand-in prepares nothing) and before anything after it is judged.
+            noteSqlNames(ruling, command);
+        }
         register(command);
         if (refusal == null) {
             return frame;
@@ -478,7 +482,7 @@ final class ClientMessageRelay {
             if (closed != null) {
                 approvedRuns.remove(closed);
             }
-            sqlPrepared.closed(close.name());
+            entry.whenRan = forgetting(sqlPrepared.closing(close.name()));
             entry.statementName = close.name();
         } else {
             portals.remove(close.name());
@@ -561,11 +565,15 @@ final class ClientMessageRelay {
             if (revoked.isPresent()) {
                 throw new SessionKeyRevokedException(revoked.get());
             }
+            noteSqlNames(ruling, command);
             register(command);
             return frame;
         }
         // Behind a refused message the server skips this run; its stand-in fails too should it not.
         ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), portal.unshown(), ruling);
+        if (refusal == null) {
+            noteSqlNames(ruling, command);
+        }
         register(command);
         if (refusal == null) {
             portals.put(execute.portalName(), portal.approvedRun());
@@ -807,11 +815,58 @@ final class ClientMessageRelay {
         return sql.regionMatches(true, at, "SET", 0, 3);
     }
 
-    private void rememberSqlPrepares(Ruling ruling) {
-        for (ClassifiedStatement statement : ruling.classification().statements()) {
-            sqlPrepared.ran(statement);
-            cursors.ran(statement);
+    /**
+     * What an admitted query string, or the statement an Execute runs, prepares, declares or drops:
+     * what it may add is noted now; what holds only once it ran is the command's, for the server-side
+     * relay to do when the server confirms that. An Execute counts too:
+     * pgjdbc sends a {@code PREPARE}, {@code DECLARE} or {@code DEALLOCATE} by Parse/Bind/Execute.
+     */
+    private void noteSqlNames(Ruling ruling, InFlightCommand command) {
+        if (ruling.classification() == null) {
+            return;
         }
+        PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
+        Runnable whenRan = null;
+        Set<String> names = new HashSet<>();
+        for (ClassifiedStatement statement : ruling.classification().statements()) {
+            PreparedStatementNames.Forgetting drops = sqlPrepared.sent(statement);
+            statement.prepares().ifPresent(names::add);
+            names.addAll(drops.names().keySet());
+            forgetting = forgetting.and(drops);
+            whenRan = andThen(whenRan, cursors.ran(statement));
+        }
+        names.forEach(this::notAsParsed);
+        command.whenRan = andThen(whenRan, forgetting(forgetting));
+        command.namedBySql = names.isEmpty() ? Set.of() : Set.copyOf(names);
+    }
+
+    /**
+     * SQL may drop or prepare again a name the client parsed: a Bind of it then may run what SQL
+     * prepared, so it is judged from now on as the {@code EXECUTE} of the name, by every statement
+     * the name may run ({@link PreparedStatementNames}), not by the text the client parsed. Until
+     * 2026-12-07 {@code DEALLOCATE p; PREPARE p AS DELETE ...} left a Bind of {@code p} judged as the
+     * {@code SELECT 1} the client had parsed, and the DELETE ran after a reload blocked writes.
+     */
+    private void notAsParsed(String name) {
+        PreparedStatement parsed = statements.remove(name);
+        if (parsed != null) {
+            approvedRuns.remove(parsed);
+        }
+    }
+
+    private static Runnable andThen(Runnable first, Runnable then) {
+        if (first == null || then == null) {
+            return first == null ? then : first;
+        }
+        return () -> {
+            first.run();
+            then.run();
+        };
+    }
+
+    /** What the server-side relay does once the server confirms the message ran; {@code null} for nothing. */
+    private Runnable forgetting(PreparedStatementNames.Forgetting forgetting) {
+        return forgetting.names().isEmpty() ? null : () -> sqlPrepared.forget(forgetting);
     }
 
     /** The evidence keeps the command through the policy's record profile (CommandRedaction); it runs as written. */

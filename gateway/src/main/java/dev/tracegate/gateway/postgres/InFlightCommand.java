@@ -87,6 +87,17 @@ final class InFlightCommand {
      * creates, for an EXECUTE the one the gateway recorded the Execute with ({@code null} when unknown).
      */
     Object statement;
+    /**
+     * What the server-side relay does once the server confirms this message ran (a Query or Execute
+     * answered without an error, a Close answered CloseComplete): the prepared statements it drops
+     * are forgotten then, not when it is sent ({@link PreparedStatementNames}); {@code null} for nothing.
+     */
+    Runnable whenRan;
+    /**
+     * The statement names SQL in this Query or Execute prepares or drops ({@code PREPARE},
+     * {@code DEALLOCATE}): once it ran, a Bind of one runs what SQL prepared, not what a Parse did.
+     */
+    java.util.Set<String> namedBySql = java.util.Set.of();
     /** Server side: the server's first answer to this message has arrived. */
     boolean answered;
 

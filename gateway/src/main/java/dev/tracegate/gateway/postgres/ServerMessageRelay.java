@@ -14,6 +14,7 @@ import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.ProtocolException;
+import dev.tracegate.wire.postgres.backend.CloseComplete;
 import dev.tracegate.wire.postgres.backend.CommandComplete;
 import dev.tracegate.wire.postgres.backend.CopyInResponse;
 import dev.tracegate.wire.postgres.backend.CopyOutResponse;
@@ -329,7 +330,19 @@ final class ServerMessageRelay {
         if (answer.ends() && owner.kind.isRecordedCommand()) {
             finish(owner, status(owner, type));
         }
+        if (answer.ends() && (owner.whenRan != null || !owner.namedBySql.isEmpty()) && ran(owner, type)) {
+            namespace.namedBySql(owner.namedBySql);
+            if (owner.whenRan != null) {
+                owner.whenRan.run();
+            }
+        }
         return forwarded;
+    }
+
+    /** The message's last answer says it ran: no error, not the gateway's stand-in, and a Close closed. */
+    private static boolean ran(InFlightCommand owner, byte lastType) {
+        return owner.substitute == null && !owner.failed() && lastType != ErrorResponse.TYPE
+                && (owner.kind != InFlightCommand.Kind.CLOSE || lastType == CloseComplete.TYPE);
     }
 
     private static boolean endsSession(ErrorResponse error) {

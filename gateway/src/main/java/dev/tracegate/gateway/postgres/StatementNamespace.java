@@ -7,6 +7,7 @@ import dev.tracegate.wire.postgres.backend.ParseComplete;
 import dev.tracegate.wire.postgres.backend.TransactionStatus;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The server's prepared statements and portals, as its answers confirm them.
@@ -70,6 +71,15 @@ final class StatementNamespace {
                 // Nothing else creates or drops statements or portals.
             }
         }
+    }
+
+    /**
+     * SQL prepared or dropped these names ({@code PREPARE}, {@code DEALLOCATE}) and the server confirmed
+     * it: what a Parse made under them is gone, and a Bind of one binds a statement the gateway judges
+     * as the {@code EXECUTE} of it.
+     */
+    void namedBySql(Set<String> names) {
+        statements.keySet().removeAll(names);
     }
 
     /** Portals end with their transaction (cursors declared WITH HOLD are SQL's, not the protocol's). */

@@ -161,6 +161,30 @@ class CodeMovedOnTheServerThroughGatewayTest {
     }
 
     /**
+     * A prepared write's condition calls a function that was {@code STABLE} when prepared (one value:
+     * {@code write}) and is made {@code VOLATILE} after, drawing a new value for each row: the EXECUTE
+     * is judged by the function as it is then, and a sequence standing at the first id meets every row.
+     * Through a simple Query and through pgjdbc's Parse/Bind/Execute of the PREPARE alike.
+     */
+    @Test
+    void aPreparedWriteWhoseConditionsFunctionBecameVolatileIsABulkWrite() throws Exception {
+        for (String mode : new String[] {"simple", "extended"}) {
+            dba("DROP SEQUENCE IF EXISTS cv_ids", "CREATE SEQUENCE cv_ids", "GRANT ALL ON cv_ids TO PUBLIC",
+                    "CREATE OR REPLACE FUNCTION cv_pick() RETURNS int LANGUAGE sql STABLE AS 'SELECT 2'");
+            Properties props = new Properties();
+            props.setProperty("preferQueryMode", mode);
+            try (Connection c = gateway.connect("app", props); Statement sql = c.createStatement()) {
+                sql.execute("PREPARE cv_where AS DELETE FROM cv_orders WHERE id = cv_pick()");
+                dba("CREATE OR REPLACE FUNCTION cv_pick() RETURNS int LANGUAGE sql VOLATILE AS"
+                        + " 'SELECT nextval(''cv_ids'')::int'");
+                assertBlockedAsBulkWrite(sql, "EXECUTE cv_where");
+            } finally {
+                dba("DROP FUNCTION cv_pick", "DROP SEQUENCE cv_ids");
+            }
+        }
+    }
+
+    /**
      * A call of a routine the gateway's answer does not know reads the catalog again at once: after it,
      * the answer is the one the change must be confirmed against.
      */

@@ -63,11 +63,12 @@ class JudgedEarlierAfterReloadThroughGatewayTest {
         }
     }
 
-    /** In simple mode: a SQL PREPARE sent as a Parse is not followed, and EXECUTE of it is refused as unknown. */
-    @Test
-    void aStatementPreparedBeforeTheCallerWasMaskedIsJudgedAgainWhenItRuns() throws Exception {
+    /** A SQL PREPARE sent in a query string, or by Parse/Bind/Execute (pgjdbc's extended mode). */
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void aStatementPreparedBeforeTheCallerWasMaskedIsJudgedAgainWhenItRuns(String mode) throws Exception {
         try (TestGateway gateway = TestGateway.start(List.of(), CLEAR);
-             Connection alice = connect(gateway, "simple"); Statement sql = alice.createStatement()) {
+             Connection alice = connect(gateway, mode); Statement sql = alice.createStatement()) {
             sql.execute("PREPARE shout AS SELECT upper(name) FROM reload_people");
             assertThat(single(sql, "EXECUTE shout")).isEqualTo(NAME.toUpperCase());
 
@@ -101,6 +102,36 @@ class JudgedEarlierAfterReloadThroughGatewayTest {
             assertThat(single(sql, "FETCH NEXT FROM plain")).as("a stored column is masked when fetched")
                     .isNotEqualTo(NAME);
             sql.execute("COMMIT");
+        }
+    }
+
+    /**
+     * The server refuses to DECLARE a name whose cursor still exists, and keeps that cursor: a second
+     * DECLARE of the name, or a CLOSE that did not run, leaves FETCH reading the first query. Until
+     * 2026-12-07 the gateway took the second DECLARE's query for what FETCH reads when it was sent, and
+     * {@code upper(name)} of a cursor declared before the reload came back in clear.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void aCursorDeclaredAgainUnderItsNameIsJudgedByTheQueryTheServerKept(String mode) throws Exception {
+        try (TestGateway gateway = TestGateway.start(List.of(), CLEAR);
+             Connection alice = connect(gateway, mode); Statement sql = alice.createStatement()) {
+            sql.execute("DECLARE again CURSOR WITH HOLD FOR SELECT upper(name) FROM reload_people");
+
+            maskAlice(gateway, sql);
+
+            assertThatThrownBy(() -> sql.execute("DECLARE again CURSOR WITH HOLD FOR SELECT 'nothing'"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("already exists");
+            assertThatThrownBy(() -> sql.execute("BEGIN; SELECT 1/0; CLOSE again")).isInstanceOf(SQLException.class);
+            sql.execute("ROLLBACK");
+            assertThatThrownBy(() -> sql.execute("DECLARE again CURSOR WITH HOLD FOR SELECT 'nothing'"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("already exists");
+            assertThatThrownBy(() -> single(sql, "FETCH ABSOLUTE 1 FROM again"))
+                    .as("the cursor the server kept: upper(name), under the new masking")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("masked");
+            sql.execute("CLOSE again");
+            sql.execute("DECLARE again CURSOR WITH HOLD FOR SELECT 'nothing'");
+            assertThat(single(sql, "FETCH NEXT FROM again")).as("closed, then declared anew").isEqualTo("nothing");
         }
     }
 

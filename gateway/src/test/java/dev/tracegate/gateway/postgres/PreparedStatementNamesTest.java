@@ -15,8 +15,18 @@ class PreparedStatementNamesTest {
     private final SqlClassifier classifier = new SqlClassifier();
     private final PreparedStatementNames names = new PreparedStatementNames();
 
+    /** {@code sql} sent and run by the server. */
     private void ran(String sql) {
-        classifier.classify(sql).statements().forEach(names::ran);
+        classifier.classify(sql).statements().forEach(statement -> names.forget(names.sent(statement)));
+    }
+
+    /** {@code sql} sent; the server's answer has not confirmed it ran. */
+    private PreparedStatementNames.Forgetting sent(String sql) {
+        PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
+        for (var statement : classifier.classify(sql).statements()) {
+            forgetting = forgetting.and(names.sent(statement));
+        }
+        return forgetting;
     }
 
     @Test
@@ -31,6 +41,32 @@ class PreparedStatementNamesTest {
         ran("PREPARE q AS SELECT 1");
         ran("DISCARD ALL");
         assertThat(names.prepared("q")).isEmpty();
+        ran("PREPARE r AS SELECT 1");
+        ran("DEALLOCATE PREPARE ALL");
+        assertThat(names.prepared("r")).isEmpty();
+    }
+
+    /**
+     * A name goes only when the server confirms what drops it ran, and only the statements that
+     * drop prepared statements drop it: DISCARD PLANS, TEMP and SEQUENCES keep them, and a name
+     * prepared again while its DEALLOCATE was on its way keeps its statements.
+     */
+    @Test
+    void aNameIsForgottenOnlyByWhatDropsItOnceItRan() {
+        ran("PREPARE p AS DELETE FROM orders");
+        for (String keeps : new String[] {"DISCARD PLANS", "DISCARD TEMP", "DISCARD SEQUENCES", "DEALLOCATE q"}) {
+            ran(keeps);
+            assertThat(names.prepared("p")).as(keeps).isPresent();
+        }
+        PreparedStatementNames.Forgetting unconfirmed = sent("DEALLOCATE p");
+        assertThat(names.prepared("p")).as("sent, not yet run").isPresent();
+        sent("PREPARE p AS SELECT 1");
+        names.forget(unconfirmed);
+        assertThat(names.prepared("p")).as("prepared again before the DEALLOCATE ran: the server may run either")
+                .hasValueSatisfying(p -> assertThat(p.statementClass()).isEqualTo(StatementClass.BULK_WRITE));
+        ran("PREPARE q AS SELECT 1; DEALLOCATE ALL; PREPARE r AS SELECT 1");
+        assertThat(names.prepared("q")).isEmpty();
+        assertThat(names.prepared("r")).isPresent();
     }
 
     @Test
@@ -74,10 +110,14 @@ class PreparedStatementNamesTest {
         names.parsed("p", delete, true);
         assertThat(names.prepared("p")).hasValue(delete);
         names.parsed("p", PreparedText.ofClass(StatementClass.DDL), false);
-        assertThat(names.prepared("p")).as("a refused Parse: nothing known by that name").isEmpty();
-        names.parsed("p", PreparedText.ofClass(StatementClass.READ), true);
-        names.closed("p");
+        assertThat(names.prepared("p")).as("a refused Parse's stand-in replaces nothing").hasValue(delete);
+        PreparedStatementNames.Forgetting close = names.closing("p");
+        assertThat(names.prepared("p")).as("closed once the server answers").isPresent();
+        names.forget(close);
         assertThat(names.prepared("p")).isEmpty();
+        names.parsed("p", null, true);
+        assertThat(names.prepared("p")).as("a statement the classifier could not class")
+                .hasValueSatisfying(p -> assertThat(p.statementClass()).isEqualTo(StatementClass.UNKNOWN));
         assertThat(PreparedStatementNames.asExecute("del")).isEqualTo("EXECUTE del");
         assertThat(PreparedStatementNames.asExecute("My \"x\"")).isEqualTo("EXECUTE \"My \"\"x\"\"\"");
     }

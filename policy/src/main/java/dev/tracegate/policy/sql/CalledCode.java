@@ -119,7 +119,14 @@ public final class CalledCode {
                 || judgement.riskiest.risk() <= statement.statementClass().risk()
                 ? statement : raised(statement, judgement.riskiest, judgement.reason);
         // A WHERE that runs the database's own code tells rows apart only as far as that code's result is known.
-        return OwnCodeInConditions.judged(judged, tokens, answer, dialect);
+        ClassifiedStatement conditions = OwnCodeInConditions.judged(judged, tokens, answer, dialect);
+        if (statement.runs() != null && conditions == judged) {
+            // EXECUTE p: the WHERE is in the text p was prepared with, and runs the code as it is now (a
+            // function made volatile since the PREPARE draws a new value for each row).
+            conditions = OwnCodeInConditions.judged(judged, statement.runs(), tokens(statement.runs(), dialect, null),
+                    answer, dialect);
+        }
+        return conditions;
     }
 
     /** The code the statement runs, by one answer of the catalog. */

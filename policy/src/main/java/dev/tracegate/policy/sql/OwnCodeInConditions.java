@@ -39,6 +39,16 @@ final class OwnCodeInConditions {
      */
     static ClassifiedStatement judged(ClassifiedStatement statement, List<SqlToken> tokens, DatabaseRoutines answer,
                                       SqlDialect dialect) {
+        return judged(statement, statement.text(), tokens, answer, dialect);
+    }
+
+    /**
+     * The same for a statement whose condition is in {@code text} (of which {@code tokens} are the
+     * tokens): for {@code EXECUTE p}, the text {@code p} was prepared with, whose routines may have
+     * been made volatile since the PREPARE was judged.
+     */
+    static ClassifiedStatement judged(ClassifiedStatement statement, String text, List<SqlToken> tokens,
+                                      DatabaseRoutines answer, SqlDialect dialect) {
         if (statement.statementClass() != StatementClass.WRITE || !changesRows(tokens)) {
             return statement;
         }
@@ -48,7 +58,7 @@ final class OwnCodeInConditions {
         }
         Set<String> operators = new LinkedHashSet<>();
         Set<String> calls = new LinkedHashSet<>();
-        String rewritten = rewritten(statement.text(), tokens, answer, dialect, castColumns, calls, operators);
+        String rewritten = rewritten(text, tokens, answer, dialect, castColumns, calls, operators);
         if (!operators.isEmpty()) {
             return bulk(statement, "its condition uses " + String.join(", ", operators) + ", an operator of the"
                     + " database's own whose result the gateway does not compute, so it may hold for every row");
