@@ -198,6 +198,17 @@ final class ProxiedRequest {
         return facts.method().equals("POST") && client.hasBody() && (saysJson("content-type") || saysJson("content_type"));
     }
 
+    /**
+     * Every value of every header the target may take for the content type: {@code Content-Type},
+     * and {@code Content_Type}, which PHP hands over as {@code HTTP_CONTENT_TYPE} and Symfony files
+     * under the real one ({@link #isJsonPost}).
+     */
+    private List<String> contentTypeLabels() {
+        List<String> labels = new ArrayList<>(client.headerValues("content-type"));
+        labels.addAll(client.headerValues("content_type"));
+        return labels;
+    }
+
     /** Whether a value of the header (any case) names JSON as Laravel tells it. */
     private boolean saysJson(String header) {
         for (String type : client.headerValues(header)) {
@@ -226,7 +237,7 @@ final class ProxiedRequest {
      */
     private PolicyBody policyBody(Subject subject, HttpRequestFacts facts) throws IOException {
         if (context.services().guard().needsBody(subject, facts)) {
-            return PolicyBody.read(clientBody(), facts);
+            return PolicyBody.read(clientBody(), facts, contentTypeLabels());
         }
         if (facts.method().equals("POST")) {
             MethodFieldBody fields = MethodFieldBody.of(client.headerValues("content-type"),
@@ -235,11 +246,15 @@ final class ProxiedRequest {
                 return PolicyBody.readMethodFields(clientBody(), facts, fields);
             }
             String coding = BodyForm.contentCoding(client.headerValues("content-encoding"));
-            if (coding != null && isJsonPost(facts) && context.services().guard().weighsNamedMethods(subject, facts)) {
-                // Apache's DEFLATE input filter inflates a body before PHP, and so Laravel, reads it;
-                // the stream's _method scan reads the bytes as sent.
+            // Apache's DEFLATE input filter inflates a body before PHP, and so Laravel, reads it, and
+            // Express's body-parser decodes it in the charset it names (UTF-7, UTF-16): the stream's
+            // _method scan reads the bytes as sent, in ASCII.
+            String charset = JsonBodyLabel.hidingCharset(contentTypeLabels());
+            String unreadable = coding != null ? "it has Content-Encoding " + coding
+                    : charset != null ? "it is labelled with charset " + charset : null;
+            if (unreadable != null && isJsonPost(facts) && context.services().guard().weighsNamedMethods(subject, facts)) {
                 return PolicyBody.unread(facts, "the policy weighs the method a POST body names in its _method field,"
-                        + " and this JSON body cannot be read for one: it has Content-Encoding " + coding);
+                        + " and this JSON body cannot be read for one: " + unreadable);
             }
         }
         return null;
