@@ -25,6 +25,7 @@ import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.masking.Masker;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.Subject;
@@ -147,7 +148,7 @@ final class ProxiedRequest {
         SessionRecorder recorder = joined.session().recorder();
         long sequence = joined.sequence();
         List<Redaction> headerRedactions = new ArrayList<>();
-        HttpRequestDetail requestDetail = requestDetail(ruling.recording(), headerRedactions);
+        HttpRequestDetail requestDetail = requestDetail(ruling.recording(), ruling.recordingMasker(), headerRedactions);
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(sequence, "HTTP", line, null, null, trace,
@@ -338,13 +339,15 @@ final class ProxiedRequest {
      * them all, and a record of the last alone ({@code X-Dry-Run: true} then {@code X-Dry-Run: false})
      * would tell an auditor something else than what the target acted on.
      */
-    private HttpRequestDetail requestDetail(CommandRedaction recording, List<Redaction> redactions) {
+    private HttpRequestDetail requestDetail(CommandRedaction recording, Masker names, List<Redaction> redactions) {
         SortedMap<String, String> recorded = new TreeMap<>();
         for (Map.Entry<String, String> header : client.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             RecordedCommand kept = HeaderRules.kept(name, header.getValue(), recording);
             redactions.addAll(kept.redactions());
-            recorded.merge(name, kept.text(), (first, then) -> first + ", " + then);
+            // A name can carry personal data too (X-Card-4111-1111-1111-1111): kept masked, as its value is.
+            recorded.merge(names == null ? name : HeaderNames.recorded(names, name), kept.text(),
+                    (first, then) -> first + ", " + then);
         }
         return new HttpRequestDetail(client.remote(), client.secure(), recorded);
     }
