@@ -111,7 +111,7 @@ class HttpJsonFieldsEvasionTest {
     }
 
     @Test
-    void aNumberIsReadByItsValueAsWellAsItsSpelling() throws Exception {
+    void aNumberIsReadByItsValueAndAListOfOneAsItsElement() throws Exception {
         // JavaScript and Python read each as 0 (Jackson binds 0.0 to an int as 0); each reached the target.
         int before = upstream.received.size();
         for (String replicas : List.of("0e0", "0.0", "-0", "0E+5", "0.000", "-0.0e-3")) {
@@ -119,7 +119,13 @@ class HttpJsonFieldsEvasionTest {
             assertThat(status(post("/svc/scale", "application/json", body))).as(body).isEqualTo("403");
         }
         assertThat(status(post("/svc/jobs", "application/json", "{\"env\": \"prod\"}"))).isEqualTo("403");
+        // A list of one is its element to JavaScript wherever it becomes a string (`--env ${body.env}`).
+        for (String body : List.of("{\"env\": [\"prod\"]}", "{\"env\": [[\"prod\"]]}", "{\"replicas\": [0.0]}")) {
+            assertThat(status(post(body.contains("env") ? "/svc/jobs" : "/svc/scale", "application/json", body))).as(body)
+                    .isEqualTo("403");
+        }
         assertThat(upstream.received.size()).isEqualTo(before);
+        assertThat(status(post("/svc/jobs", "application/json", "{\"env\": [\"prod\", \"dev\"]}"))).isEqualTo("200");
         for (String replicas : List.of("1", "1e0", "0.5", "10", "100.0")) {
             String body = "{\"replicas\": " + replicas + "}";
             assertThat(status(post("/svc/scale", "application/json", body))).as(body).isEqualTo("200");

@@ -225,7 +225,7 @@ public record Rule(String name, List<String> connections, List<String> protocols
 
     /**
      * Whether a field as a target may read it meets a blocking or holding rule's pattern: as
-     * {@link #fieldMatches}, and a number also by its value in plain decimal, without an exponent or
+     * {@link #fieldMatches}, a list of one also as its element, and a number also by its value in plain decimal, without an exponent or
      * trailing zeros: {@code 0e0}, {@code 0.0} and {@code -0.0} are {@code 0} to JavaScript and
      * Python (and to Jackson binding an int), {@code 1e2} is {@code 100}, while the parser's own
      * text for them is {@code 0.0} and {@code 100.0}.
@@ -233,6 +233,12 @@ public record Rule(String name, List<String> connections, List<String> protocols
     private static boolean fieldReadingMatches(JsonNode value, Pattern pattern) {
         if (fieldMatches(value, pattern)) {
             return true;
+        }
+        if (value.isArray() && value.size() == 1) {
+            // JavaScript reads a list of one as its element wherever it makes a string of it
+            // (`deploy --env ${body.env}`, ["prod"] == "prod"), as PHP and Express's qs read
+            // _method[]=DELETE: {"env": ["prod"]} meets ^prod$.
+            return fieldReadingMatches(value.get(0), pattern);
         }
         if (!value.isNumber() || (value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
             return false; // 1e400: no value in decimal
