@@ -180,7 +180,8 @@ final class ResponseRelay {
      * value read under the cookie's name, so name hints count, its attributes by the detectors),
      * but not for a credential alone: a session token is the caller's own session with the target
      * (the gateway's client keeps no cookie, so it reaches no one else), and masked it would end
-     * the session. A cookie that holds both is masked, as is one the masker could not read.
+     * the session. A cookie that holds both is masked, as is one the masker could not read. One
+     * whose name holds personal data is left out ({@link HeaderNames}).
      */
     private String cookieMasked(CallerMasking masking, String value) {
         int semicolon = value.indexOf(';');
@@ -188,6 +189,9 @@ final class ResponseRelay {
         String attributes = semicolon < 0 ? "" : value.substring(semicolon);
         int equals = pair.indexOf('=');
         String name = equals < 0 ? "" : pair.substring(0, equals + 1);
+        if (HeaderNames.holdPersonalData(masking.masker(), name, "response.header:set-cookie", evidence.responseReport())) {
+            return null; // a cookie named after a customer (seen-4111-1111-1111-1111=1): masked, no cookie
+        }
         MaskingReport unused = new MaskingReport();
         CellResult cookie = masking.masker().maskText(ColumnRef.expression(name.isEmpty() ? "cookie" : name.strip()),
                 pair.substring(name.length()), unused);

@@ -252,6 +252,7 @@ class HttpMaskedBodyFormTest {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.getResponseHeaders().add("X-Card-4111-1111-1111-1111", "on-file");
             exchange.getResponseHeaders().add("X-Seen-ada.lovelace%40example.com", "1");
+            exchange.getResponseHeaders().add("Set-Cookie", "seen-4111-1111-1111-1111=1; Path=/");
             exchange.getResponseHeaders().add("X-Request-Id", "r-17");
             answer(exchange, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
         });
@@ -856,10 +857,11 @@ class HttpMaskedBodyFormTest {
     void personalDataInAHeadersNameReachesNeitherTheMaskedCallerNorTheTarget() throws Exception {
         HttpResponse<byte[]> masked = get("/svc/named-headers", TestGateway.ALICE_TOKEN);
         assertThat(masked.statusCode()).isEqualTo(200);
-        assertThat(masked.headers().map().keySet().toString()).doesNotContain("4111").doesNotContain("lovelace");
+        assertThat(masked.headers().map().toString()).doesNotContain("4111").doesNotContain("lovelace");
         assertThat(masked.headers().firstValue("X-Request-Id")).hasValue("r-17");
         HttpResponse<byte[]> clear = get("/svc/named-headers", TestGateway.ADMIN_TOKEN);
         assertThat(clear.headers().map().keySet().toString()).containsIgnoringCase("X-Card-4111-1111-1111-1111");
+        assertThat(clear.headers().allValues("Set-Cookie").toString()).contains("seen-4111-1111-1111-1111=1");
 
         assertThat(get("/svc/notes/7", TestGateway.ALICE_TOKEN, "X-Card-4111-1111-1111-1111", "on-file",
                 "X-Seen-ada.lovelace%40example.com", "1", "X-Request-Id", "r-18").statusCode()).isEqualTo(200);
