@@ -10,12 +10,14 @@ import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * The request's JSON body, read whole because a rule asks about its fields (at most
- * {@link #MAX_INSPECTED_BODY} bytes). A body that is too large, not one JSON document, or has
- * duplicate keys (the gateway and the target could read different values) leaves the rule
- * undecidable: the Guard blocks it as high risk.
+ * {@link #MAX_INSPECTED_BODY} bytes). A body that is too large, not one JSON document, has
+ * duplicate keys, or is labelled so that its target reads it otherwise ({@link JsonBodyLabel}: a
+ * form, a charset that hides ASCII) leaves the rule undecidable (the gateway and the target could
+ * read different values): the Guard blocks it as high risk.
  *
  * @param command what the Guard decides on
  * @param bytes   the body as read, sent upstream from here
@@ -27,11 +29,19 @@ record PolicyBody(Command.Http command, byte[] bytes) {
     private static final ObjectMapper STRICT_JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
-    static PolicyBody read(InputStream body, HttpRequestFacts facts) throws IOException {
+    /**
+     * @param contentTypes every value of every header the target may take for the content type
+     *                     ({@link JsonBodyLabel}): a body its target would read otherwise is undecidable
+     */
+    static PolicyBody read(InputStream body, HttpRequestFacts facts, List<String> contentTypes) throws IOException {
         byte[] bytes = body.readNBytes(MAX_INSPECTED_BODY + 1);
         if (bytes.length > MAX_INSPECTED_BODY) {
             return undecidable(facts, null, "the policy inspects this request's JSON body, and it is over "
                     + MAX_INSPECTED_BODY + " bytes");
+        }
+        String otherReading = JsonBodyLabel.otherReading(contentTypes);
+        if (otherReading != null) {
+            return undecidable(facts, bytes, "the policy inspects this request's JSON body, and " + otherReading);
         }
         try (JsonParser parser = STRICT_JSON.createParser(bytes)) {
             JsonNode parsed = STRICT_JSON.readTree(parser);

@@ -25,6 +25,7 @@ import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.masking.Masker;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.Subject;
@@ -147,7 +148,7 @@ final class ProxiedRequest {
         SessionRecorder recorder = joined.session().recorder();
         long sequence = joined.sequence();
         List<Redaction> headerRedactions = new ArrayList<>();
-        HttpRequestDetail requestDetail = requestDetail(ruling.recording(), headerRedactions);
+        HttpRequestDetail requestDetail = requestDetail(ruling.recording(), ruling.recordingMasker(), headerRedactions);
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(sequence, "HTTP", line, null, null, trace,
@@ -198,6 +199,17 @@ final class ProxiedRequest {
         return facts.method().equals("POST") && client.hasBody() && (saysJson("content-type") || saysJson("content_type"));
     }
 
+    /**
+     * Every value of every header the target may take for the content type: {@code Content-Type},
+     * and {@code Content_Type}, which PHP hands over as {@code HTTP_CONTENT_TYPE} and Symfony files
+     * under the real one ({@link #isJsonPost}).
+     */
+    private List<String> contentTypeLabels() {
+        List<String> labels = new ArrayList<>(client.headerValues("content-type"));
+        labels.addAll(client.headerValues("content_type"));
+        return labels;
+    }
+
     /** Whether a value of the header (any case) names JSON as Laravel tells it. */
     private boolean saysJson(String header) {
         for (String type : client.headerValues(header)) {
@@ -226,7 +238,7 @@ final class ProxiedRequest {
      */
     private PolicyBody policyBody(Subject subject, HttpRequestFacts facts) throws IOException {
         if (context.services().guard().needsBody(subject, facts)) {
-            return PolicyBody.read(clientBody(), facts);
+            return PolicyBody.read(clientBody(), facts, contentTypeLabels());
         }
         if (facts.method().equals("POST")) {
             MethodFieldBody fields = MethodFieldBody.of(client.headerValues("content-type"),
@@ -235,11 +247,15 @@ final class ProxiedRequest {
                 return PolicyBody.readMethodFields(clientBody(), facts, fields);
             }
             String coding = BodyForm.contentCoding(client.headerValues("content-encoding"));
-            if (coding != null && isJsonPost(facts) && context.services().guard().weighsNamedMethods(subject, facts)) {
-                // Apache's DEFLATE input filter inflates a body before PHP, and so Laravel, reads it;
-                // the stream's _method scan reads the bytes as sent.
+            // Apache's DEFLATE input filter inflates a body before PHP, and so Laravel, reads it, and
+            // Express's body-parser decodes it in the charset it names (UTF-7, UTF-16): the stream's
+            // _method scan reads the bytes as sent, in ASCII.
+            String charset = JsonBodyLabel.hidingCharset(contentTypeLabels());
+            String unreadable = coding != null ? "it has Content-Encoding " + coding
+                    : charset != null ? "it is labelled with charset " + charset : null;
+            if (unreadable != null && isJsonPost(facts) && context.services().guard().weighsNamedMethods(subject, facts)) {
                 return PolicyBody.unread(facts, "the policy weighs the method a POST body names in its _method field,"
-                        + " and this JSON body cannot be read for one: it has Content-Encoding " + coding);
+                        + " and this JSON body cannot be read for one: " + unreadable);
             }
         }
         return null;
@@ -323,13 +339,15 @@ final class ProxiedRequest {
      * them all, and a record of the last alone ({@code X-Dry-Run: true} then {@code X-Dry-Run: false})
      * would tell an auditor something else than what the target acted on.
      */
-    private HttpRequestDetail requestDetail(CommandRedaction recording, List<Redaction> redactions) {
+    private HttpRequestDetail requestDetail(CommandRedaction recording, Masker names, List<Redaction> redactions) {
         SortedMap<String, String> recorded = new TreeMap<>();
         for (Map.Entry<String, String> header : client.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             RecordedCommand kept = HeaderRules.kept(name, header.getValue(), recording);
             redactions.addAll(kept.redactions());
-            recorded.merge(name, kept.text(), (first, then) -> first + ", " + then);
+            // A name can carry personal data too (X-Card-4111-1111-1111-1111): kept masked, as its value is.
+            recorded.merge(names == null ? name : HeaderNames.recorded(names, name), kept.text(),
+                    (first, then) -> first + ", " + then);
         }
         return new HttpRequestDetail(client.remote(), client.secure(), recorded);
     }

@@ -75,6 +75,11 @@ final class RequestHeadMasking {
         return masked.value();
     }
 
+    /** Whether a header's name holds personal data: the header is then not sent ({@link HeaderNames}). */
+    boolean nameHoldsPersonalData(String name) {
+        return HeaderNames.holdPersonalData(masker, name, "request.header-name", report);
+    }
+
     private String segment(String raw) {
         if (raw.isEmpty()) {
             return raw;

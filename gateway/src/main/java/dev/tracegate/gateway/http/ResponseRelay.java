@@ -66,14 +66,15 @@ final class ResponseRelay {
             if (framing != null) {
                 evidence.result(502, "response in a transfer coding the gateway cannot read", requestBody, null,
                         contentType);
-                out.error(502, "the target answered with Transfer-Encoding " + framing + ", which the gateway cannot"
-                        + " read to mask it or keep the connection's credential out of it", null);
+                out.error(502, told("the target answered with Transfer-Encoding " + framing + ", which the gateway"
+                        + " cannot read to mask it or keep the connection's credential out of it", masking, echoed), null);
                 return;
             }
             if (undone == null) {
                 evidence.result(502, "response not searchable for the held credential", requestBody, null, contentType);
-                out.error(502, "the target answered with Content-Encoding " + BodyForm.contentCoding(encodings)
-                        + ", which the gateway cannot read to keep the connection's credential out of it", null);
+                out.error(502, told("the target answered with Content-Encoding " + BodyForm.contentCoding(encodings)
+                        + ", which the gateway cannot read to keep the connection's credential out of it", masking, echoed),
+                        null);
                 return;
             }
             boolean empty = collected == null && peekEmpty(in);
@@ -83,8 +84,8 @@ final class ResponseRelay {
             }
             if (masking != null && !empty && !form.maskable() && !passOther) {
                 evidence.result(502, "response not maskable", requestBody, null, contentType);
-                out.error(502, "the target answered with " + form.unreadable() + ", which cannot be masked, and"
-                        + " results of this caller are masked by rule " + masking.rule(), null);
+                out.error(502, told("the target answered with " + form.unreadable() + ", which cannot be masked, and"
+                        + " results of this caller are masked by rule " + masking.rule(), masking, echoed), null);
                 return;
             }
             out.begin(answer.status());
@@ -146,6 +147,10 @@ final class ResponseRelay {
             }
             // A name can show the credential too (a debug header named after it); '*' is a token character.
             String name = echoed.scrubbed(header.getName());
+            if (masking != null && HeaderNames.holdPersonalData(masking.masker(), name, "response.header-name",
+                    evidence.responseReport())) {
+                continue;
+            }
             String value = echoed.scrubbed(header.getValue());
             if (masking != null && HeaderRules.isSessionCookie(name)) {
                 value = cookieMasked(masking, value);
@@ -175,7 +180,8 @@ final class ResponseRelay {
      * value read under the cookie's name, so name hints count, its attributes by the detectors),
      * but not for a credential alone: a session token is the caller's own session with the target
      * (the gateway's client keeps no cookie, so it reaches no one else), and masked it would end
-     * the session. A cookie that holds both is masked, as is one the masker could not read.
+     * the session. A cookie that holds both is masked, as is one the masker could not read. One
+     * whose name holds personal data is left out ({@link HeaderNames}).
      */
     private String cookieMasked(CallerMasking masking, String value) {
         int semicolon = value.indexOf(';');
@@ -183,6 +189,9 @@ final class ResponseRelay {
         String attributes = semicolon < 0 ? "" : value.substring(semicolon);
         int equals = pair.indexOf('=');
         String name = equals < 0 ? "" : pair.substring(0, equals + 1);
+        if (HeaderNames.holdPersonalData(masking.masker(), name, "response.header:set-cookie", evidence.responseReport())) {
+            return null; // a cookie named after a customer (seen-4111-1111-1111-1111=1): masked, no cookie
+        }
         MaskingReport unused = new MaskingReport();
         CellResult cookie = masking.masker().maskText(ColumnRef.expression(name.isEmpty() ? "cookie" : name.strip()),
                 pair.substring(name.length()), unused);
@@ -212,6 +221,19 @@ final class ResponseRelay {
         }
         evidence.responseReport().record("response.header:" + name.toLowerCase(Locale.ROOT), masked);
         return masked.value();
+    }
+
+    /**
+     * A refusal's message as the caller may read it. It quotes what the target wrote in its headers
+     * (a content type's parameters, a charset, a coding), which are the target's to choose: a
+     * {@code Content-Type: application/pdf; name="ada@example.com.pdf"} was quoted to a masked
+     * caller as written, and a credential echoed into a {@code Content-Encoding} to every caller,
+     * until 2026-12-07. So the held credential is scrubbed from it, and a masked caller's is masked.
+     */
+    private static String told(String message, CallerMasking masking, EchoedCredential echoed) {
+        String scrubbed = echoed.scrubbed(message);
+        return masking == null ? scrubbed : Objects.toString(masking.masker().maskText(
+                ColumnRef.expression("response.header"), scrubbed, new MaskingReport()).value(), "");
     }
 
     private static boolean personal(CellResult masked) {

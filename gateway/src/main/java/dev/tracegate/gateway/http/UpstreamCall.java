@@ -234,7 +234,8 @@ final class UpstreamCall {
         for (Map.Entry<String, String> header : client.headers()) {
             String name = header.getKey();
             if (!HeaderRules.forwardUpstream(name) || route.target().holdsTheCredentialIn(name)
-                    || (masked != null || route.target().holdsACredential()) && HeaderRules.changesTheAnswersForm(name)) {
+                    || (masked != null || route.target().holdsACredential()) && HeaderRules.changesTheAnswersForm(name)
+                    || masked != null && masked.nameHoldsPersonalData(name)) {
                 continue;
             }
             String value = masked == null ? header.getValue() : masked.header(name, header.getValue());

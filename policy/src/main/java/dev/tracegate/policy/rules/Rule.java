@@ -183,14 +183,18 @@ public record Rule(String name, List<String> connections, List<String> protocols
         if (!matchesWithoutBody(request)) {
             return false;
         }
+        // A target may bind field names without regard to case (ASP.NET Core's web defaults, Go's
+        // encoding/json: {"ENV": "prod"} is $.env, the last spelling winning): a rule that blocks or
+        // holds reads every field a name could be, and a rule that allows needs each of them to match,
+        // so {"env": "staging", "ENV": "prod"} is not allowed as staging.
         if (action == Action.ALLOW) {
-            return fields.entrySet().stream().allMatch(f -> request.body() != null
-                    && fieldMatches(request.body().at(f.getKey()), f.getValue()));
+            return fields.entrySet().stream().allMatch(f -> {
+                List<JsonNode> read = request.body() == null ? List.of() : atIgnoringCase(request.body(), f.getKey());
+                return !read.isEmpty() && read.stream().allMatch(v -> fieldMatches(v, f.getValue()));
+            });
         }
-        // A target may bind field names without regard to case ({"ENV": "prod"} for $.env): a rule
-        // that blocks or holds reads every field a name could be.
         return fields.entrySet().stream().allMatch(f -> request.body() != null
-                && atIgnoringCase(request.body(), f.getKey()).stream().anyMatch(v -> fieldMatches(v, f.getValue())));
+                && atIgnoringCase(request.body(), f.getKey()).stream().anyMatch(v -> fieldReadingMatches(v, f.getValue())));
     }
 
     /** Every node {@code pointer} could name if object keys were compared without regard to case. */
@@ -217,6 +221,30 @@ public record Rule(String name, List<String> connections, List<String> protocols
             return false;
         }
         return pattern.matcher(value.isValueNode() ? value.asText() : value.toString()).find();
+    }
+
+    /**
+     * Whether a field as a target may read it meets a blocking or holding rule's pattern: as
+     * {@link #fieldMatches}, a list of one also as its element, and a number also by its value in plain decimal, without an exponent or
+     * trailing zeros: {@code 0e0}, {@code 0.0} and {@code -0.0} are {@code 0} to JavaScript and
+     * Python (and to Jackson binding an int), {@code 1e2} is {@code 100}, while the parser's own
+     * text for them is {@code 0.0} and {@code 100.0}.
+     */
+    private static boolean fieldReadingMatches(JsonNode value, Pattern pattern) {
+        if (fieldMatches(value, pattern)) {
+            return true;
+        }
+        if (value.isArray() && value.size() == 1) {
+            // JavaScript reads a list of one as its element wherever it makes a string of it
+            // (`deploy --env ${body.env}`, ["prod"] == "prod"), as PHP and Express's qs read
+            // _method[]=DELETE: {"env": ["prod"]} meets ^prod$.
+            return fieldReadingMatches(value.get(0), pattern);
+        }
+        if (!value.isNumber() || (value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+            return false; // 1e400: no value in decimal
+        }
+        String plain = value.decimalValue().stripTrailingZeros().toPlainString();
+        return pattern.matcher(plain.equals("-0") ? "0" : plain).find();
     }
 
     /**
