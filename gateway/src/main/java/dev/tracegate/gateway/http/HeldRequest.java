@@ -9,6 +9,7 @@ import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.masking.Masker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -130,23 +131,27 @@ final class HeldRequest {
             throws EvidenceLogUnavailableException {
         Ruling ruling = held.ruling();
         return context.services().gate().request(recorder, held,
-                ruling.forApprovers().requestLine(line).text() + headerLines(ruling.forApprovers())
+                ruling.forApprovers().requestLine(line).text() + headerLines(ruling.forApprovers(), ruling.recordingMasker())
                         + body.shown(),
-                ruling.recording().requestLine(line).text() + headerLines(ruling.recording()) + body.recorded(), trace);
+                ruling.recording().requestLine(line).text() + headerLines(ruling.recording(), ruling.recordingMasker())
+                        + body.recorded(), trace);
     }
 
     /**
      * The headers that go to the target, one line each as sent, as the evidence keeps them: the
      * target acts on them ({@code If-Match}, {@code X-Dry-Run: false}, a method override), so an
      * approval covers them too. The connection's own headers and the credentials the gateway strips
-     * are left out; a credential the target gets ({@code X-Api-Key}) shows as {@code [REDACTED]}.
+     * are left out; a credential the target gets ({@code X-Api-Key}) shows as {@code [REDACTED]}. A
+     * name that carries personal data ({@code X-Card-4111-1111-1111-1111}) shows masked, as the
+     * request's own record keeps it: approvers see no more than the evidence.
      */
-    private String headerLines(CommandRedaction profile) {
+    private String headerLines(CommandRedaction profile, Masker names) {
         StringBuilder lines = new StringBuilder();
         for (Map.Entry<String, String> header : client.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if (HeaderRules.forwardUpstream(name)) {
-                lines.append('\n').append(name).append(": ").append(HeaderRules.kept(name, header.getValue(), profile).text());
+                lines.append('\n').append(names == null ? name : HeaderNames.recorded(names, name)).append(": ")
+                        .append(HeaderRules.kept(name, header.getValue(), profile).text());
             }
         }
         return lines.toString();
