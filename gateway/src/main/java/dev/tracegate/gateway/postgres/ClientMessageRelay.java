@@ -827,17 +827,22 @@ final class ClientMessageRelay {
         }
         PreparedStatementNames.Forgetting forgetting = PreparedStatementNames.Forgetting.NONE;
         Runnable whenRan = null;
-        Set<String> names = new HashSet<>();
+        Set<String> names = null; // made only for a statement that names one: this runs for every query
         for (ClassifiedStatement statement : ruling.classification().statements()) {
             PreparedStatementNames.Forgetting drops = sqlPrepared.sent(statement);
-            statement.prepares().ifPresent(names::add);
-            names.addAll(drops.names().keySet());
+            if (statement.prepares().isPresent() || !drops.names().isEmpty()) {
+                names = names == null ? new HashSet<>() : names;
+                statement.prepares().ifPresent(names::add);
+                names.addAll(drops.names().keySet());
+            }
             forgetting = forgetting.and(drops);
             whenRan = andThen(whenRan, cursors.ran(statement));
         }
-        names.forEach(this::notAsParsed);
+        if (names != null) {
+            names.forEach(this::notAsParsed);
+            command.namedBySql = Set.copyOf(names);
+        }
         command.whenRan = andThen(whenRan, forgetting(forgetting));
-        command.namedBySql = names.isEmpty() ? Set.of() : Set.copyOf(names);
     }
 
     /**
